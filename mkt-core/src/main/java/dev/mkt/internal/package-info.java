@@ -1,0 +1,2 @@
+/** Implementation. Not API: anything here may change in any release. */
+package dev.mkt.internal;

@@ -1,0 +1,122 @@
+package dev.mkt.internal.state;
+
+import dev.mkt.Activity;
+import dev.mkt.ActivitySpec;
+import dev.mkt.EventTypes;
+import dev.mkt.MarketingEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** {@link Activity} over a {@link UserState} as of one event (after the event was recorded). */
+public final class ActivityView implements Activity {
+  private final UserState state;
+  private final MarketingEvent event;
+  private final long now;
+  private final ActivitySpec spec;
+
+  public ActivityView(UserState state, MarketingEvent event, ActivitySpec spec) {
+    this.state = state;
+    this.event = event;
+    this.spec = spec;
+    this.now = event.timestamp().toEpochMilli();
+  }
+
+  @Override
+  public Instant now() {
+    return event.timestamp();
+  }
+
+  @Override
+  public int count(String type, Duration window) {
+    TimestampRing r = ringOrFail(type);
+    return r == null ? 0 : r.count(now, window.toMillis(), false, 0);
+  }
+
+  @Override
+  public int previousCount(String type, Duration window) {
+    TimestampRing r = ringOrFail(type);
+    if (r == null) {
+      return 0;
+    }
+    boolean current = event.type().equals(type);
+    long prev = current ? r.previousProcessed : r.lastProcessed;
+    if (prev == Long.MIN_VALUE) {
+      return 0;
+    }
+    return r.count(prev, window.toMillis(), current, now);
+  }
+
+  private TimestampRing ringOrFail(String type) {
+    TimestampRing r = state.ring(type, false, 0);
+    if (r == null && !spec.counts().containsKey(type)) {
+      throw new IllegalStateException("activity count of '" + type + "' is not tracked; declare it in the "
+          + "ActivitySpec (mkt-rules does this for literal activity.count(\"type\", \"window\") calls)");
+    }
+    return r;
+  }
+
+  @Override
+  public Optional<Object> previous(String type, String field) {
+    ValueHistory h = historyOrFail(type, field);
+    if (h == null) {
+      return Optional.empty();
+    }
+    Object v = h.newest(event.type().equals(type) ? 1 : 0);
+    return v == ValueHistory.ABSENT ? Optional.empty() : Optional.of(v);
+  }
+
+  @Override
+  public List<Object> recent(String type, String field) {
+    ValueHistory h = historyOrFail(type, field);
+    return h == null ? List.of() : h.newestFirst(0);
+  }
+
+  @Override
+  public int streakBelow(String type, String field, double threshold) {
+    ValueHistory h = historyOrFail(type, field);
+    if (h == null) {
+      return 0;
+    }
+    int n = 0;
+    for (int i = 0; i < h.size; i++) {
+      Object v = h.newest(i);
+      if (v instanceof Number && ((Number) v).doubleValue() < threshold) {
+        n++;
+      } else {
+        break;
+      }
+    }
+    return n;
+  }
+
+  private ValueHistory historyOrFail(String type, String field) {
+    ValueHistory h = state.history(type, field, false, 0);
+    if (h == null && !spec.histories().getOrDefault(type, java.util.Map.of()).containsKey(field)) {
+      throw new IllegalStateException("activity history of '" + type + "." + field + "' is not tracked; declare "
+          + "it in the ActivitySpec (mkt-rules does this for literal activity.previous/recent/streakBelow calls)");
+    }
+    return h;
+  }
+
+  @Override
+  public List<Object> recentSessionSeconds() {
+    return recent(EventTypes.SESSION_DURATION, "seconds");
+  }
+
+  @Override
+  public Instant firstSeen() {
+    return Instant.ofEpochMilli(state.firstSeen);
+  }
+
+  @Override
+  public Optional<Instant> lastSeen() {
+    return state.previousSeen == Long.MIN_VALUE ? Optional.empty() : Optional.of(Instant.ofEpochMilli(state.previousSeen));
+  }
+
+  @Override
+  public String toString() {
+    return "Activity{user=" + state.userId + ", now=" + event.timestamp() + '}';
+  }
+}
