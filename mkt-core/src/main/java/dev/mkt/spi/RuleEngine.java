@@ -25,7 +25,11 @@ public interface RuleEngine extends AutoCloseable {
    */
   List<Action> evaluate(MarketingEvent event, Contact contact, Activity activity);
 
-  /** The windowed facts the rules read; the reactor keeps exactly these per user. */
+  /**
+   * The windowed facts the rules read; the reactor keeps exactly these per user. The reactor asks before every
+   * batch, so an engine that reloads its rules can declare new ones; return the same instance while nothing
+   * changed (the reactor compares by identity).
+   */
   default ActivitySpec activitySpec() {
     return ActivitySpec.empty();
   }

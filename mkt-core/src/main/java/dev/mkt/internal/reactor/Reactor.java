@@ -1,6 +1,7 @@
 package dev.mkt.internal.reactor;
 
 import dev.mkt.Action;
+import dev.mkt.ActivitySpec;
 import dev.mkt.InvalidEventException;
 import dev.mkt.MarketingEvent;
 import dev.mkt.RuleEvaluationException;
@@ -103,6 +104,10 @@ public final class Reactor implements Runnable {
 
   /** Processes one batch and advances the in-memory position (not committed). */
   public void processBatch(LogBatch batch) {
+    ActivitySpec spec = rules.activitySpec();
+    if (spec != state.spec()) {
+      state.spec(spec); // rules were reloaded and declare other windows/histories
+    }
     for (LogCorruption c : batch.corruptions()) {
       deadLetters.add(c.fromOffset(), null, null, null, "log corruption: " + c, null, clock.instant());
       deadLettered.increment();
