@@ -21,7 +21,6 @@ import io.cloudevents.core.format.EventFormat;
 import io.cloudevents.core.provider.EventFormatProvider;
 import io.cloudevents.http.HttpMessageFactory;
 import io.cloudevents.jackson.JsonFormat;
-import io.cloudevents.rw.CloudEventRWException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -161,10 +160,10 @@ public final class EventIngest {
       for (JsonNode element : root) {
         try {
           calls.add(fromCloudEvent(format.deserialize(mapper.writeValueAsBytes(element))));
-        } catch (CloudEventRWException | JsonProcessingException e) {
-          calls.add(new Call.Failed(400, "invalid_cloudevent", null, message(e), null));
         } catch (IngestException e) {
           calls.add(new Call.Failed(e.status, e.code, e.reason, e.getMessage(), null));
+        } catch (RuntimeException | JsonProcessingException e) { // the SDK's parse failures are unchecked
+          calls.add(new Call.Failed(400, "invalid_cloudevent", null, message(rootCause(e)), null));
         }
       }
       return calls;
@@ -223,8 +222,8 @@ public final class EventIngest {
   private CloudEvent readCloudEvent(Request request, byte[] body) {
     try {
       return HttpMessageFactory.createReader(request::forEachHeader, body).toEvent();
-    } catch (CloudEventRWException | IllegalStateException e) {
-      throw new IngestException(400, "invalid_cloudevent", null, message(e));
+    } catch (RuntimeException e) { // CloudEventRWException, EventDeserializationException, ...
+      throw new IngestException(400, "invalid_cloudevent", null, message(rootCause(e)));
     }
   }
 
@@ -473,7 +472,15 @@ public final class EventIngest {
     return s == null ? "" : s.trim().toLowerCase(Locale.ROOT);
   }
 
-  private static String message(Exception e) {
+  private static Throwable rootCause(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private static String message(Throwable e) {
     String m = e.getMessage();
     if (m == null) {
       return e.getClass().getSimpleName();
