@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.context.metrics.buffering.BufferingApplicationStartup;
 import org.springframework.context.ApplicationListener;
 import org.springframework.core.env.Environment;
 
@@ -20,6 +21,12 @@ public class DemoApplication {
   public static void main(String[] args) {
     SpringApplication app = new SpringApplication(DemoApplication.class);
     app.addListeners((ApplicationListener<ApplicationReadyEvent>) DemoApplication::announce);
+    if (Boolean.getBoolean("demo.startup-report")) {
+      // Where start-up time goes: every bean and context step, reported slowest first when ready.
+      BufferingApplicationStartup startup = new BufferingApplicationStartup(20_000);
+      app.setApplicationStartup(startup);
+      app.addListeners((ApplicationListener<ApplicationReadyEvent>) e -> StartupReport.print(startup, 25));
+    }
     app.run(args);
   }
 
