@@ -9,6 +9,7 @@ import dev.mkt.spi.DedupStore;
 import dev.mkt.spi.EventLog;
 import dev.mkt.spi.Outbox;
 import dev.mkt.spi.RuleEngine;
+import dev.mkt.spi.StateStore;
 import dev.mkt.spring.MarketingBuilderCustomizer;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -26,7 +27,7 @@ import org.springframework.context.annotation.Configuration;
  * The engine: a {@link Marketing} bean on embedded defaults (Caffeine dedup, the embedded event log in
  * {@code mkt.data-directory}), configured from {@code mkt.*}.
  *
- * <p>Seams: a {@link DedupStore}, {@link EventLog}, {@link Outbox} or {@link RuleEngine} bean of the application
+ * <p>Seams: a {@link DedupStore}, {@link EventLog}, {@link StateStore}, {@link Outbox} or {@link RuleEngine} bean of the application
  * replaces the default; {@link MarketingBuilderCustomizer} beans adjust the builder last; a {@link Marketing}
  * bean of the application replaces the engine and everything it would have created.
  */
@@ -62,6 +63,13 @@ public class MarketingAutoConfiguration {
       }
       return EventLog.embedded(b.build());
     }
+
+    /** The embedded per-user state (checkpoint journal) in {@code <mkt.data-directory>/state}. */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    StateStore mktStateStore(MarketingProperties properties) {
+      return StateStore.embedded(Path.of(properties.getDataDirectory()).resolve("state"));
+    }
   }
 
   /**
@@ -70,7 +78,7 @@ public class MarketingAutoConfiguration {
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   Marketing marketing(MarketingProperties properties, DedupStore dedupStore, EventLog eventLog,
-      ObjectProvider<Outbox> outbox, ObjectProvider<RuleEngine> ruleEngine,
+      StateStore stateStore, ObjectProvider<Outbox> outbox, ObjectProvider<RuleEngine> ruleEngine,
       ObjectProvider<MarketingBuilderCustomizer> customizers) {
     MarketingBuilder builder = Marketing.builder()
         .dataDirectory(Path.of(properties.getDataDirectory()))
@@ -78,6 +86,7 @@ public class MarketingAutoConfiguration {
         .fsync(properties.fsyncPolicy())
         .dedupStore(dedupStore)
         .eventLog(eventLog)
+        .stateStore(stateStore)
         .reactorBatch(properties.getReactor().getBatchSize())
         .commitInterval(properties.getReactor().getCommitInterval());
     outbox.ifAvailable(builder::outbox);

@@ -12,6 +12,7 @@ import dev.mkt.spi.DedupStore;
 import dev.mkt.spi.EventLog;
 import dev.mkt.spi.Outbox;
 import dev.mkt.spi.RuleEngine;
+import dev.mkt.spi.StateStore;
 import dev.mkt.spring.MarketingBuilderCustomizer;
 import dev.mkt.spring.actuate.MarketingEndpoint;
 import dev.mkt.spring.actuate.MarketingHealthIndicator;
@@ -62,7 +63,7 @@ class MarketingAutoConfigurationTest {
   void defaults_giveAnEngineOnEmbeddedStores() {
     runner().run(ctx -> {
       assertThat(ctx).hasNotFailed().hasSingleBean(Marketing.class).hasSingleBean(DedupStore.class)
-          .hasSingleBean(EventLog.class).hasSingleBean(MarketingMetrics.class)
+          .hasSingleBean(EventLog.class).hasSingleBean(StateStore.class).hasSingleBean(MarketingMetrics.class)
           .hasSingleBean(MarketingEndpoint.class).hasSingleBean(MarketingHealthIndicator.class);
       Marketing mkt = ctx.getBean(Marketing.class);
       assertThat(mkt.track(MarketingEvent.builder("signup", "u1").id("e1").build()).isAccepted()).isTrue();
@@ -140,6 +141,19 @@ class MarketingAutoConfigurationTest {
         });
     assertThat(other).isDirectory();
     assertThat(dir.resolve("log")).doesNotExist();
+  }
+
+  @Test
+  void userStateStore_replacesTheDefault() {
+    Path other = dir.resolve("my-state");
+    runner().withBean("myState", StateStore.class, () -> StateStore.embedded(other)).run(ctx -> {
+      assertThat(ctx).hasSingleBean(StateStore.class);
+      Marketing mkt = ctx.getBean(Marketing.class);
+      mkt.identify("u1", java.util.Map.of("email", "u1@example.com"));
+      assertThat(mkt.awaitProcessed(Duration.ofSeconds(5))).isTrue();
+    });
+    assertThat(other).isDirectory();
+    assertThat(dir.resolve("state")).doesNotExist();
   }
 
   @Test
