@@ -193,6 +193,11 @@ public final class ReactorState {
     }
   }
 
+  /** A hot user's state, or null (tests and benchmarks). */
+  UserState hotUser(String userId) {
+    return hot.get(userId);
+  }
+
   /** Users in memory. */
   public int hotUsers() {
     return hot.size();
