@@ -5,6 +5,7 @@ import dev.mkt.spring.web.StandardWebhooks;
 import java.net.URI;
 import java.time.Duration;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -12,6 +13,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.core.env.Environment;
 
 /** The demo's own beans: the traffic simulator, started once the web server is up. */
+@ConditionalOnBooleanProperty(name = "mkt.enabled", matchIfMissing = true)
 @Configuration(proxyBeanMethods = false)
 public class DemoConfiguration {
 

@@ -10,6 +10,7 @@ import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -25,6 +26,7 @@ import org.springframework.web.util.HtmlUtils;
  * The demo's pages: an overview (engine counters, simulator controls), the development inbox (every email the
  * rules sent), one email, and a tiny product API that shows how a backend calls mkt.
  */
+@ConditionalOnBooleanProperty(name = "mkt.enabled", matchIfMissing = true)
 @RestController
 public class DemoPages {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
