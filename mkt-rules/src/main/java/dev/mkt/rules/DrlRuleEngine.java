@@ -180,6 +180,12 @@ public final class DrlRuleEngine implements RuleEngine {
       problems.addAll(e.problems());
       throw new RuleCompilationException(sorted(problems));
     }
+    compiled.kieBase().getKiePackages().forEach(p -> p.getGlobalVariables().forEach(g -> {
+      if (g.getName().equals("actions") && !g.getType().equals(Actions.class.getName())) {
+        problems.add(new RuleProblem("package " + p.getName(), 0, 0, null, "global 'actions' must be of type "
+            + Actions.class.getName() + ", but was " + g.getType(), true));
+      }
+    }));
     if (!problems.isEmpty()) {
       throw new RuleCompilationException(sorted(problems));
     }

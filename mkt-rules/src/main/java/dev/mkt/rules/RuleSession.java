@@ -30,17 +30,22 @@ final class RuleSession {
   private final int maxFires;
   private final Actions actions = new Actions();
   private final FireCounter counter = new FireCounter();
+  private final boolean declaresActions;
   private KieSession session;
 
   RuleSession(KieBase kieBase, int maxFires) {
     this.kieBase = kieBase;
     this.maxFires = maxFires;
+    this.declaresActions = kieBase.getKiePackages().stream()
+        .anyMatch(p -> p.getGlobalVariables().stream().anyMatch(g -> g.getName().equals("actions")));
     this.session = newSession();
   }
 
   private KieSession newSession() {
     KieSession s = kieBase.newKieSession();
-    s.setGlobal("actions", actions);
+    if (declaresActions) {
+      s.setGlobal("actions", actions);
+    }
     s.addEventListener(counter);
     return s;
   }
