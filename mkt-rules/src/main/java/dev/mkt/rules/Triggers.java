@@ -304,7 +304,8 @@ public final class Triggers {
           Object w = c.getOrDefault("window", "24h");
           String window;
           try {
-            window = Durations.format(positive(Durations.parse(String.valueOf(w))));
+            positive(Durations.parse(String.valueOf(w)));
+            window = String.valueOf(w).trim(); // as written, once it parses: digits, units or ISO-8601 only
           } catch (IllegalArgumentException ex) {
             throw new IllegalArgumentException(what + ": condition.window " + ex.getMessage().replace("duration ", ""));
           }
