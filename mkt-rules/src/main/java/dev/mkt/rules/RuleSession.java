@@ -10,7 +10,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.drools.base.base.ClassObjectType;
 import org.drools.base.rule.consequence.ConsequenceException;
+import org.drools.core.impl.InternalRuleBase;
+import org.drools.core.reteoo.ObjectTypeNode;
+import org.kie.api.KieServices;
+import org.kie.api.runtime.KieSessionConfiguration;
+import org.kie.api.runtime.conf.ThreadSafeOption;
 import org.kie.api.KieBase;
 import org.kie.api.event.rule.BeforeMatchFiredEvent;
 import org.kie.api.event.rule.DefaultAgendaEventListener;
@@ -31,6 +37,10 @@ final class RuleSession {
   private final Actions actions = new Actions();
   private final FireCounter counter = new FireCounter();
   private final boolean declaresActions;
+  private final boolean needsEvent;
+  private final boolean needsContact;
+  private final boolean needsActivity;
+  private final KieSessionConfiguration sessionConfig;
   private KieSession session;
 
   RuleSession(KieBase kieBase, int maxFires) {
@@ -38,11 +48,32 @@ final class RuleSession {
     this.maxFires = maxFires;
     this.declaresActions = kieBase.getKiePackages().stream()
         .anyMatch(p -> p.getGlobalVariables().stream().anyMatch(g -> g.getName().equals("actions")));
+    // Insert only the fact types some pattern can match: each insert and delete costs an object-store update and a
+    // propagation through the network.
+    List<Class<?>> patternTypes = new java.util.ArrayList<>();
+    for (ObjectTypeNode otn : ((InternalRuleBase) kieBase).getRete().getObjectTypeNodes()) {
+      if (otn.getObjectType() instanceof ClassObjectType) {
+        patternTypes.add(((ClassObjectType) otn.getObjectType()).getClassType());
+      } else {
+        patternTypes.add(Object.class); // be safe with anything else
+      }
+    }
+    this.needsEvent = matches(patternTypes, Event.class);
+    this.needsContact = matches(patternTypes, Contact.class);
+    this.needsActivity = patternTypes.stream().anyMatch(c -> c.isAssignableFrom(Activity.class)
+        || Activity.class.isAssignableFrom(c));
+    this.sessionConfig = KieServices.get().newKieSessionConfiguration();
+    // The engine serialises calls; Drools need not guard the session against concurrent use.
+    this.sessionConfig.setOption(ThreadSafeOption.NO);
     this.session = newSession();
   }
 
+  private static boolean matches(List<Class<?>> patternTypes, Class<?> fact) {
+    return patternTypes.stream().anyMatch(c -> c.isAssignableFrom(fact));
+  }
+
   private KieSession newSession() {
-    KieSession s = kieBase.newKieSession();
+    KieSession s = kieBase.newKieSession(sessionConfig, null);
     if (declaresActions) {
       s.setGlobal("actions", actions);
     }
@@ -54,9 +85,9 @@ final class RuleSession {
     actions.begin(e);
     counter.reset(actions);
     try {
-      FactHandle he = session.insert(new Event(e));
-      FactHandle hc = session.insert(contact);
-      FactHandle ha = session.insert(activity);
+      FactHandle he = needsEvent ? session.insert(new Event(e)) : null;
+      FactHandle hc = needsContact ? session.insert(contact) : null;
+      FactHandle ha = needsActivity ? session.insert(activity) : null;
       int fired = session.fireAllRules(maxFires + 1);
       if (fired > maxFires) {
         String rule = counter.mostFired();
@@ -65,9 +96,15 @@ final class RuleSession {
             + "itself with modify/update/insert and no guard?", null);
       }
       List<Action> out = actions.finish();
-      session.delete(he);
-      session.delete(hc);
-      session.delete(ha);
+      if (he != null) {
+        session.delete(he);
+      }
+      if (hc != null) {
+        session.delete(hc);
+      }
+      if (ha != null) {
+        session.delete(ha);
+      }
       if (session.getFactCount() != 0) {
         // Facts a consequence inserted live for the current event only.
         for (FactHandle h : session.getFactHandles()) {

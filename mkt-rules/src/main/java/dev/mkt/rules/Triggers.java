@@ -342,7 +342,7 @@ public final class Triggers {
           } else if (v instanceof Number) {
             String x = literal(((Number) v).doubleValue());
             ev.append(", number(\"").append(f).append("\") > ").append(x);
-            act.add("previousNumber(\"" + t.event() + "\", \"" + f + "\").orElse(Double.NEGATIVE_INFINITY) <= " + x);
+            act.add("previousNumber(\"" + t.event() + "\", \"" + f + "\", Double.NEGATIVE_INFINITY) <= " + x);
           } else if (v instanceof Map && ((Map<?, ?>) v).size() == 1) {
             Map.Entry<?, ?> op = ((Map<?, ?>) v).entrySet().iterator().next();
             String sym = OPS.get(String.valueOf(op.getKey()));

@@ -26,7 +26,7 @@ public final class DrlAnalysis {
   private static final Pattern COUNT = Pattern.compile(
       "\\b(count|previousCount)\\s*\\(\\s*" + STR + "\\s*,\\s*" + STR + "\\s*\\)" + CMP);
   private static final Pattern PREVIOUS = Pattern.compile(
-      "\\b(previous|previousNumber|recent)\\s*\\(\\s*" + STR + "\\s*,\\s*" + STR + "\\s*\\)");
+      "\\b(previous|previousNumber|recent)\\s*\\(\\s*" + STR + "\\s*,\\s*" + STR + "\\s*(?:,[^)]*)?\\)");
   private static final Pattern STREAK = Pattern.compile(
       "\\bstreakBelow\\s*\\(\\s*" + STR + "\\s*,\\s*" + STR + "\\s*,[^)]*\\)" + CMP);
   private static final Pattern SESSION_SECONDS = Pattern.compile("\\brecentSessionSeconds\\s*\\(\\s*\\)");

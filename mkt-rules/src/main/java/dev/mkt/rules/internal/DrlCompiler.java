@@ -62,7 +62,7 @@ public final class DrlCompiler {
    */
   public static Compiled compile(List<DrlSource> sources, ClassLoader classLoader) {
     KnowledgeBuilderConfiguration conf = KnowledgeBuilderFactory.newKnowledgeBuilderConfiguration(classLoader);
-    if (NATIVE_JAVAC) {
+    if (NATIVE_JAVAC && System.getProperty("drools.dialect.java.compiler") == null) {
       conf.setProperty("drools.dialect.java.compiler", "NATIVE");
     }
     KnowledgeBuilder kb = KnowledgeBuilderFactory.newKnowledgeBuilder(conf);
