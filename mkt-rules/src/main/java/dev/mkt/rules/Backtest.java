@@ -17,8 +17,8 @@ import java.util.TreeMap;
 
 /**
  * Runs events through a rule engine exactly as the reactor does, without I/O or clocks: the same per-user state
- * (mkt-core's reactor state: contacts, windows, histories), the same deduplication (an event id seen before is
- * one event), the same outbox semantics (one action per idempotency key). {@code mkt replay} and
+ * (mkt-core's reactor state: contacts, windows, histories, fire-once markers), the same deduplication (an event id
+ * seen before is one event), the same outbox semantics (one action per idempotency key). {@code mkt replay} and
  * {@link RuleTestKit} are built on it. Events should come in log order (as tracked); their timestamps are "now".
  *
  * <p>Deduplication here is exact over the whole run, where the engine's default store forgets ids after its
@@ -48,14 +48,15 @@ public final class Backtest {
 
   /**
    * @param decided what the rules decided
-   * @param queued the decided actions whose idempotency keys were new (what the outbox keeps)
+   * @param queued the decided actions the reactor would queue: not fire-once actions that already fired for the
+   *     user, and only idempotency keys not seen before (what the outbox keeps)
    * @param error the rule failure, for {@link Status#FAILED}
    */
   public record Outcome(Status status, List<Action> decided, List<Action> queued, RuntimeException error) {}
 
   private Backtest(RuleEngine engine) {
     this.engine = requireNonNull(engine, "engine");
-    this.state = new ReactorState(engine.activitySpec());
+    this.state = ReactorState.inMemory(engine.activitySpec());
   }
 
   /** A backtest over an engine (not closed by the backtest). */
@@ -91,12 +92,15 @@ public final class Backtest {
       return new Outcome(Status.FAILED, List.of(), List.of(),
           new RuleEvaluationException("?", e.id(), "rule engine failed: " + ex, ex));
     }
-    List<Action> queued = new ArrayList<>(decided.size());
     for (Action a : decided) {
-      long[] c = perRule.computeIfAbsent(a.rule(), r -> new long[2]);
-      c[0]++;
+      perRule.computeIfAbsent(a.rule(), r -> new long[2])[0]++;
+    }
+    // As the reactor: fire-once markers in the user's state, then the outbox's one action per key.
+    List<Action> admitted = state.admit(e.userId(), decided);
+    List<Action> queued = new ArrayList<>(admitted.size());
+    for (Action a : admitted) {
       if (keys.add(a.idempotencyKey())) {
-        c[1]++;
+        perRule.get(a.rule())[1]++;
         queued.add(a);
       }
     }

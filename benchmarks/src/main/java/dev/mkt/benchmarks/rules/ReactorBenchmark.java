@@ -182,7 +182,7 @@ public class ReactorBenchmark {
     }
     heapBeforeState = usedHeapAfterGc();
     if (rules != null) {
-      state = new ReactorState(rules.activitySpec());
+      state = ReactorState.inMemory(rules.activitySpec());
       reactor = new Reactor(log, state, rules, outbox, deadLetters, Clock.systemUTC(), BATCH, Duration.ofSeconds(1));
     } else {
       naive = new NaiveCep();
