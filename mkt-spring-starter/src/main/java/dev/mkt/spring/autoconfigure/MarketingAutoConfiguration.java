@@ -22,6 +22,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 /**
  * The engine: a {@link Marketing} bean on embedded defaults (Caffeine dedup, the embedded event log in
@@ -34,6 +35,7 @@ import org.springframework.context.annotation.Configuration;
 @AutoConfiguration
 @ConditionalOnBooleanProperty(name = "mkt.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(MarketingProperties.class)
+@Import(MarketingRulesConfiguration.class)
 public class MarketingAutoConfiguration {
   private static final Logger log = LoggerFactory.getLogger(MarketingAutoConfiguration.class);
 

@@ -460,6 +460,28 @@ public class MarketingProperties {
     /** {@code low}, {@code normal} or {@code high}. */
     private String priority;
 
+    /** At most one such action per user, ever. */
+    private Boolean once;
+
+    /** For {@code create_task}: the task name (defaults to the template, then the id). */
+    private String task;
+
+    public Boolean getOnce() {
+      return once;
+    }
+
+    public void setOnce(Boolean once) {
+      this.once = once;
+    }
+
+    public String getTask() {
+      return task;
+    }
+
+    public void setTask(String task) {
+      this.task = task;
+    }
+
     public String getId() {
       return id;
     }
