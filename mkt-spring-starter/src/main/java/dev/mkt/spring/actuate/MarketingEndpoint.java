@@ -14,6 +14,7 @@ import java.util.Map;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
  * The {@code marketing} actuator endpoint ({@code /actuator/marketing}).
@@ -22,7 +23,10 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
  *   <li>{@code GET /actuator/marketing}: counters, the rules loaded and the last reload error, dead-letter
  *       counts;</li>
  *   <li>{@code GET /actuator/marketing/dead-letters}: the event dead letters (newest last, at most 100), with
- *       their reasons.</li>
+ *       their reasons;</li>
+ *   <li>{@code GET /actuator/marketing/rules}: the rules loaded, reloads, the last reload error;</li>
+ *   <li>{@code POST /actuator/marketing/reload}: recompile the rules now; a failure keeps the old rules and is
+ *       answered with the problems (file, line, rule).</li>
  * </ul>
  * Values are plain maps and lists, so the endpoint serializes the same under any JSON library the actuator
  * uses.
@@ -32,10 +36,13 @@ public class MarketingEndpoint {
   static final int MAX_LISTED = 100;
 
   private final Marketing marketing;
+  private final RulesControl rules;
   private final ObjectMapper mapper = new ObjectMapper();
 
-  public MarketingEndpoint(Marketing marketing) {
+  /** @param rules the rules, or {@code null} if the engine has none that can be inspected */
+  public MarketingEndpoint(Marketing marketing, RulesControl rules) {
     this.marketing = requireNonNull(marketing, "marketing");
+    this.rules = rules;
   }
 
   /** Overview. */
@@ -54,19 +61,40 @@ public class MarketingEndpoint {
     stats.put("actionsDecided", s.actionsDecided());
     stats.put("actionsQueued", s.actionsQueued());
     out.put("stats", stats);
+    out.put("rules", rules());
     Map<String, Object> dead = new LinkedHashMap<>();
     dead.put("events", eventDeadLetterCount());
     out.put("deadLetters", dead);
     return out;
   }
 
-  /** {@code dead-letters}: the event dead letters. */
+  /** {@code dead-letters}: the event dead letters; {@code rules}: the rules. */
   @ReadOperation
   public Object section(@Selector String section) {
-    if (section.equals("dead-letters")) {
-      return eventDeadLetters();
+    switch (section) {
+      case "dead-letters":
+        return eventDeadLetters();
+      case "rules":
+        return rules();
+      default:
+        throw new IllegalArgumentException("unknown section '" + section + "'; try dead-letters or rules");
     }
-    throw new IllegalArgumentException("unknown section '" + section + "'; try dead-letters");
+  }
+
+  /** {@code reload}: recompiles the rules. */
+  @WriteOperation
+  public Map<String, Object> act(@Selector String action) {
+    if (!action.equals("reload")) {
+      throw new IllegalArgumentException("unknown action '" + action + "'; try reload");
+    }
+    if (rules == null) {
+      return Map.of("reloaded", false, "error", Map.of("message", "the engine's rules cannot be reloaded"));
+    }
+    return rules.reload();
+  }
+
+  Map<String, Object> rules() {
+    return rules == null ? Map.of("engine", "none or custom") : rules.describe();
   }
 
   long eventDeadLetterCount() {

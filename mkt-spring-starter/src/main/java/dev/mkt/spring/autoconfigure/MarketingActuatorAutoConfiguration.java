@@ -2,7 +2,9 @@ package dev.mkt.spring.autoconfigure;
 
 import dev.mkt.Marketing;
 import dev.mkt.spi.EventLog;
+import dev.mkt.spring.actuate.DrlRulesControl;
 import dev.mkt.spring.actuate.MarketingEndpoint;
+import dev.mkt.spring.actuate.RulesControl;
 import dev.mkt.spring.actuate.MarketingMetrics;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.beans.factory.ObjectProvider;
@@ -42,8 +44,20 @@ public class MarketingActuatorAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnAvailableEndpoint
-    MarketingEndpoint mktEndpoint(Marketing marketing) {
-      return new MarketingEndpoint(marketing);
+    MarketingEndpoint mktEndpoint(Marketing marketing, ObjectProvider<RulesControl> rules) {
+      return new MarketingEndpoint(marketing, rules.getIfAvailable());
+    }
+  }
+
+  /** Rule inspection and reload, when the engine runs mkt-rules' DRL engine. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "dev.mkt.rules.DrlRuleEngine")
+  static class DrlRules {
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBean(type = "dev.mkt.rules.DrlRuleEngine")
+    RulesControl mktRulesControl(dev.mkt.rules.DrlRuleEngine engine) {
+      return new DrlRulesControl(engine);
     }
   }
 }

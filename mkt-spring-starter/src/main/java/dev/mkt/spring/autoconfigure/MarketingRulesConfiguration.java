@@ -38,7 +38,7 @@ class MarketingRulesConfiguration implements BeanClassLoaderAware {
 
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean(RuleEngine.class)
-  RuleEngine mktRuleEngine(MarketingProperties properties) {
+  DrlRuleEngine mktRuleEngine(MarketingProperties properties) {
     MarketingProperties.Rules r = properties.getRules();
     DrlRuleEngine.Builder b = DrlRuleEngine.builder().seedRules(r.isSeedTriggers()).classLoader(classLoader);
     for (String location : r.getLocations()) {

@@ -126,6 +126,23 @@ class MarketingRulesAutoConfigurationTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  void endpoint_showsTheRulesAndReloads() {
+    runner().withConfiguration(AutoConfigurations.of(MarketingActuatorAutoConfiguration.class))
+        .withPropertyValues("management.endpoints.web.exposure.include=marketing").run(ctx -> {
+          dev.mkt.spring.actuate.MarketingEndpoint endpoint =
+              ctx.getBean(dev.mkt.spring.actuate.MarketingEndpoint.class);
+          Map<String, Object> rules = (Map<String, Object>) endpoint.section("rules");
+          assertThat((List<String>) rules.get("loaded")).contains("test_welcome");
+          assertThat(rules.get("lastReloadError")).isNull();
+          Map<String, Object> reload = endpoint.act("reload");
+          assertThat(reload).containsEntry("reloaded", true);
+          assertThat((List<String>) reload.get("rules")).contains("test_welcome");
+          assertThat((Map<String, Object>) endpoint.overview().get("rules")).containsKey("loaded");
+        });
+  }
+
+  @Test
   void rulesDisabled_noRuleEngine() {
     runner().withPropertyValues("mkt.rules.enabled=false")
         .run(ctx -> assertThat(ctx).hasNotFailed().doesNotHaveBean(RuleEngine.class));
