@@ -54,6 +54,7 @@ public final class DefaultMarketing implements Marketing {
   private final Thread reactorThread;
   private final LongFunction<CompletableFuture<Void>> durability;
   private final ConsentOverrides consentOverrides = new ConsentOverrides();
+  private final dev.mkt.internal.dispatch.DispatchRuntime dispatch;
 
   private final LongAdder received = new LongAdder();
   private final LongAdder duplicates = new LongAdder();
@@ -72,18 +73,26 @@ public final class DefaultMarketing implements Marketing {
     this.durability = eventLog::whenDurable;
     this.ownsDedup = s.dedupStore() == null;
     this.dedup = ownsDedup ? DedupStore.inMemory(DedupStore.DEFAULT_MAX_KEYS, clock) : s.dedupStore();
+    dev.mkt.internal.dispatch.DispatchRuntime opened = null;
     try {
       if (!dedup.persistent()) {
         rebuildDedup();
       }
       this.state = new ReactorState(s.ruleEngine().activitySpec());
+      opened = dev.mkt.internal.dispatch.DispatchRuntime.open(s.dispatch(), s.outbox(), s.dataDirectory(),
+          clock, s.ruleEngine(), this::contact);
+      this.dispatch = opened;
       this.deadLetters = new EventDeadLetters(s.dataDirectory().resolve("dead-letters"));
-      this.reactor = new Reactor(eventLog, state, s.ruleEngine(), s.outbox(), deadLetters, clock,
+      this.reactor = new Reactor(eventLog, state, s.ruleEngine(), dispatch.outbox(), deadLetters, clock,
           s.reactorBatch(), s.commitInterval());
     } catch (RuntimeException e) {
+      if (opened != null) {
+        opened.close();
+      }
       closeOwned();
       throw e;
     }
+    dispatch.start();
     if (s.startReactor()) {
       reactorThread = new Thread(reactor, "mkt-reactor");
       reactorThread.setDaemon(true);
@@ -316,6 +325,11 @@ public final class DefaultMarketing implements Marketing {
     return reactor.awaitPosition(target, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
   }
 
+  @Override
+  public dev.mkt.Dispatch dispatch() {
+    return dispatch;
+  }
+
   /** The event dead letters (for tools and the actuator endpoint). */
   public EventDeadLetters deadLetters() {
     return deadLetters;
@@ -351,6 +365,7 @@ public final class DefaultMarketing implements Marketing {
         Thread.currentThread().interrupt();
       }
     }
+    dispatch.close();
     deadLetters.close();
     closeOwned();
   }

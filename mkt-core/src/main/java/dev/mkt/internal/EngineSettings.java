@@ -25,4 +25,5 @@ public record EngineSettings(
     Outbox outbox,
     int reactorBatch,
     Duration commitInterval,
-    boolean startReactor) {}
+    boolean startReactor,
+    dev.mkt.internal.dispatch.DispatchSettings dispatch) {}
