@@ -66,7 +66,8 @@ final class FrequencyCapGate {
     }
     synchronized (stripes[Math.floorMod(userId.hashCode(), stripes.length)]) {
       for (FrequencyCap c : applicable) {
-        List<Instant> sent = outbox.sentTimes(userId, c.channel(), now.minus(c.per()));
+        // A send at t counts while t > now - per (the same window as the rate limiter's).
+        List<Instant> sent = outbox.sentTimes(userId, c.channel(), now.minus(c.per()).plusNanos(1));
         int flying = count(key(userId, c.channel()));
         if (sent.size() + flying >= c.max()) {
           Instant until = sent.size() >= c.max()
