@@ -28,8 +28,10 @@ public final class DispatchLimits {
   private final int socialPostPerDay;
   private final int maxRetries;
   private final List<RateLimit> rateLimits;
+  private final List<RateLimit> extra;
 
   private DispatchLimits(Builder b) {
+    this.extra = List.copyOf(b.extra);
     this.emailPerHour = b.emailPerHour;
     this.socialPostPerDay = b.socialPostPerDay;
     this.maxRetries = b.maxRetries;
@@ -50,8 +52,7 @@ public final class DispatchLimits {
 
   public Builder toBuilder() {
     Builder b = custom().emailPerHour(emailPerHour).socialPostPerDay(socialPostPerDay).maxRetries(maxRetries);
-    rateLimits.stream().filter(r -> !r.channel().equals("email") && !r.channel().equals("social"))
-        .forEach(r -> b.rateLimit(r.channel(), r.limit(), r.period()));
+    extra.forEach(r -> b.rateLimit(r.channel(), r.limit(), r.period()));
     return b;
   }
 
