@@ -22,7 +22,9 @@ import java.util.Set;
  * The templates of one channel, rendered with Pebble: {@code <location>/<template>/<part>[_<lang>[_<COUNTRY>]].peb},
  * e.g. {@code email/welcome_v1/subject.peb}, {@code email/welcome_v1/html_de.peb}. Locations are searched in
  * order (a directory of the founder's first, the shipped classpath templates last), so a founder overrides one
- * template by adding one folder.
+ * template by adding one folder. A template comes whole from the first location that has it (its parts are never
+ * mixed across locations); its {@code extends} and {@code include} may reach into later locations (a founder's
+ * template can extend the shipped {@code _layout/html}).
  *
  * <p>Two engines share the loader: HTML parts are auto-escaped (a user's name {@code <script>} renders as
  * text), text parts and subjects are not (they are not HTML). Both are strict: an undefined variable is an
@@ -33,27 +35,33 @@ public final class TemplateSet {
   public static final String SUFFIX = ".peb";
   private static final int MAX_RENDERED_CHARS = 1 << 20;
 
-  private final Loader<?> loader;
-  private final PebbleEngine html;
-  private final PebbleEngine text;
+  private final List<Loader<?>> singles;
+  private final List<PebbleEngine> html = new ArrayList<>();
+  private final List<PebbleEngine> text = new ArrayList<>();
   private final List<String> locations;
+  private final List<String> parts;
 
-  private TemplateSet(Loader<?> loader, List<String> locations) {
-    this.loader = loader;
+  private TemplateSet(List<Loader<?>> singles, List<String> locations, List<String> parts) {
+    this.singles = singles;
     this.locations = locations;
-    this.html = new PebbleEngine.Builder().loader(loader).strictVariables(true).autoEscaping(true)
-        .defaultEscapingStrategy("html").maxRenderedSize(MAX_RENDERED_CHARS).build();
-    this.text = new PebbleEngine.Builder().loader(loader).strictVariables(true).autoEscaping(false)
-        .maxRenderedSize(MAX_RENDERED_CHARS).build();
+    this.parts = parts;
+    for (int i = 0; i < singles.size(); i++) {
+      Loader<?> chain = i == singles.size() - 1 ? singles.get(i)
+          : new DelegatingLoader(new ArrayList<>(singles.subList(i, singles.size())));
+      html.add(new PebbleEngine.Builder().loader(chain).strictVariables(true).autoEscaping(true)
+          .defaultEscapingStrategy("html").maxRenderedSize(MAX_RENDERED_CHARS).build());
+      text.add(new PebbleEngine.Builder().loader(chain).strictVariables(true).autoEscaping(false)
+          .maxRenderedSize(MAX_RENDERED_CHARS).build());
+    }
   }
 
   /**
    * Loads from {@code locations}: {@code classpath:<prefix>} or a directory ({@code file:<dir>} or a plain
-   * path).
+   * path). {@code parts} are the part names a template of this channel may have (e.g. subject, html, text).
    *
    * @throws IllegalArgumentException naming a directory that does not exist
    */
-  public static TemplateSet load(List<String> locations, ClassLoader classLoader) {
+  public static TemplateSet load(List<String> locations, List<String> parts, ClassLoader classLoader) {
     List<Loader<?>> loaders = new ArrayList<>();
     for (String loc : locations) {
       if (loc.startsWith("classpath:")) {
@@ -78,8 +86,10 @@ public final class TemplateSet {
         loaders.add(l);
       }
     }
-    return new TemplateSet(loaders.size() == 1 ? loaders.get(0) : new DelegatingLoader(loaders),
-        List.copyOf(locations));
+    if (loaders.isEmpty()) {
+      throw new IllegalArgumentException("no template location given");
+    }
+    return new TemplateSet(loaders, List.copyOf(locations), List.copyOf(parts));
   }
 
   /** Where templates are looked for, for messages. */
@@ -87,37 +97,53 @@ public final class TemplateSet {
     return String.join(", ", locations);
   }
 
-  /** Whether {@code template/part} exists in some locale. */
+  /** The first location that has any part of {@code template}, or -1. */
+  private int owner(String template) {
+    for (int i = 0; i < singles.size(); i++) {
+      for (String p : parts) {
+        if (singles.get(i).resourceExists(template + "/" + p)) {
+          return i;
+        }
+      }
+    }
+    return -1;
+  }
+
+  /** Whether {@code template/part} exists (in the location that owns the template). */
   public boolean exists(String template, String part) {
-    return loader.resourceExists(template + "/" + part);
+    int o = owner(template);
+    return o >= 0 && singles.get(o).resourceExists(template + "/" + part);
   }
 
   /**
    * Problems with the named templates: each must have every part of {@code required} and at least one of
-   * {@code anyOf}.
+   * {@code anyOf}, in the location that owns it.
    */
   public List<String> check(Set<String> templates, List<String> required, List<String> anyOf) {
     List<String> problems = new ArrayList<>();
-    for (String t : templates) {
+    for (String t : new java.util.TreeSet<>(templates)) {
       if (!safeName(t)) {
         problems.add("template name '" + t + "' must be letters, digits, '_' and '-'");
         continue;
       }
+      int o = owner(t);
+      String where = o < 0 ? locations() : locations.get(o);
       for (String part : required) {
-        if (!exists(t, part)) {
-          problems.add("no template '" + t + "': " + t + "/" + part + SUFFIX + " not found in " + locations());
+        if (o < 0 || !singles.get(o).resourceExists(t + "/" + part)) {
+          problems.add("no template '" + t + "': " + t + "/" + part + SUFFIX + " not found in " + where);
         }
       }
-      if (!anyOf.isEmpty() && anyOf.stream().noneMatch(p -> exists(t, p))) {
+      if (!anyOf.isEmpty() && (o < 0 || anyOf.stream().noneMatch(p -> singles.get(o).resourceExists(t + "/" + p)))) {
         problems.add("template '" + t + "' has none of " + anyOf + " (" + t + "/" + anyOf.get(0) + SUFFIX + ") in "
-            + locations());
+            + where);
       }
     }
     return problems;
   }
 
-  /** The file that serves {@code part} of {@code template} for {@code locale}, or {@code null}. */
-  String resolve(String template, String part, Locale locale) {
+  /** The file that serves {@code part} of {@code template} for {@code locale} in location {@code o}, or null. */
+  private String resolve(int o, String template, String part, Locale locale) {
+    Loader<?> loader = singles.get(o);
     String base = template + "/" + part;
     if (locale != null && !locale.getLanguage().isEmpty()) {
       if (!locale.getCountry().isEmpty()) {
@@ -145,13 +171,14 @@ public final class TemplateSet {
     if (!safeName(template)) {
       throw new TemplateFailure("template_missing: invalid template name '" + template + "'");
     }
-    String name = resolve(template, part, locale);
+    int o = owner(template);
+    String name = o < 0 ? null : resolve(o, template, part, locale);
     if (name == null) {
       return null;
     }
     StringWriter w = new StringWriter();
     try {
-      (escapeHtml ? html : text).getTemplate(name).evaluate(w, context, locale == null ? Locale.ROOT : locale);
+      (escapeHtml ? html : text).get(o).getTemplate(name).evaluate(w, context, locale == null ? Locale.ROOT : locale);
     } catch (RootAttributeNotFoundException e) {
       throw new TemplateFailure("template_error: " + name + SUFFIX + " line " + e.getLineNumber()
           + ": variable '" + e.getAttributeName() + "' is not defined");

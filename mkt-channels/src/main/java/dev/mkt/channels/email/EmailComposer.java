@@ -27,6 +27,7 @@ import java.util.Set;
 final class EmailComposer {
   static final List<String> REQUIRED_PARTS = List.of("subject");
   static final List<String> BODY_PARTS = List.of("html", "text");
+  static final List<String> PARTS = List.of("subject", "html", "text");
 
   private final EmailSettings settings;
 

@@ -101,7 +101,7 @@ final class EmailSettings {
     }
     TemplateSet templates;
     try {
-      templates = TemplateSet.load(locations, EmailSettings.class.getClassLoader());
+      templates = TemplateSet.load(locations, EmailComposer.PARTS, EmailSettings.class.getClassLoader());
     } catch (IllegalArgumentException e) {
       throw ctx.invalid("templates", e.getMessage());
     }

@@ -52,6 +52,7 @@ import org.slf4j.LoggerFactory;
 public final class InAppInbox implements Channel {
   private static final Logger log = LoggerFactory.getLogger(InAppInbox.class);
   static final String FILE = "inbox.log";
+  static final List<String> PARTS = List.of("title", "body");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path file;

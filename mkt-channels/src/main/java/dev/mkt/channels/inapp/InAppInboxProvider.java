@@ -47,7 +47,7 @@ public final class InAppInboxProvider implements ChannelProvider {
     locations.add(SHIPPED);
     TemplateSet templates;
     try {
-      templates = TemplateSet.load(locations, InAppInboxProvider.class.getClassLoader());
+      templates = TemplateSet.load(locations, InAppInbox.PARTS, InAppInboxProvider.class.getClassLoader());
     } catch (IllegalArgumentException e) {
       throw ctx.invalid("templates", e.getMessage());
     }
