@@ -15,7 +15,8 @@ import java.util.Properties;
  * <p>Properties ({@code email.smtp.*}, see docs/email.md): {@code host} (default {@code localhost}),
  * {@code port} (25 / 587 with STARTTLS / 465 with SMTPS), {@code security} = {@code starttls} (default; required,
  * never falls back to plain text) | {@code smtps} | {@code none}, {@code username}, {@code password},
- * {@code ssl-trust} (hosts whose certificate is trusted without a CA, for test servers), {@code pool-size} (8),
+ * {@code ssl-trust} (hosts whose certificate is trusted without a CA, for test servers), {@code check-server-identity}
+ * (true; false only for test servers with a certificate for another name), {@code pool-size} (8),
  * {@code max-messages-per-connection} (500), {@code timeout} (30s), {@code envelope-from} (the bounce address,
  * {@code MAIL FROM}), {@code ehlo} (the name given in EHLO), plus the shared {@code email.*} settings.
  */
@@ -71,7 +72,7 @@ public final class SmtpChannelProvider implements ChannelProvider {
       props.put(p + "starttls.required", "true");
     }
     if (!security.equals("none")) {
-      props.put(p + "ssl.checkserveridentity", "true");
+      props.put(p + "ssl.checkserveridentity", Boolean.toString(ctx.booleanProperty("check-server-identity", true)));
       ctx.property("ssl-trust").ifPresent(t -> props.put(p + "ssl.trust", t));
     }
     ctx.property("envelope-from").ifPresent(f -> props.put(p + "from", f));
