@@ -28,8 +28,8 @@ import java.util.Locale;
  * CRM actions as signed webhooks: a {@code create_task} (the seed's {@code retention_review}) or
  * {@code update_crm} action is POSTed as JSON to the founder's endpoint (their CRM's inbound webhook, a Zapier or
  * n8n hook, their own backend), signed per Standard Webhooks. {@code webhook-id} is stable per action, so the
- * receiver can drop a redelivery. 2xx is sent; 429/5xx/timeouts are retried (honouring {@code Retry-After});
- * other 4xx (e.g. 410 Gone) are dead letters.
+ * receiver can drop a redelivery. 2xx is sent; 429/5xx/timeouts and 401/403 (a secret mismatch) are retried
+ * (honouring {@code Retry-After}); other 4xx (e.g. 410 Gone, 400) are dead letters.
  *
  * <pre>{@code
  * POST <crm.webhook.url>
@@ -119,7 +119,9 @@ final class CrmWebhookChannel implements Channel {
     String body1 = r.body() == null ? "" : r.body();
     String reason = "webhook " + s + (body1.isBlank() ? "" : ": " + Redaction.emails(body1.length() > 200
         ? body1.substring(0, 200) : body1).strip());
-    if (s == 429 || s >= 500 || s == 408) {
+    // 401/403: the receiver refuses our signature or credentials, a configuration problem of the endpoint:
+    // retried (and counted by the breaker) so fixing the secret does not require replaying every task.
+    if (s == 429 || s >= 500 || s == 408 || s == 401 || s == 403) {
       return DeliveryResult.retryLater(RetryAfter.parse(r.headers().firstValue("retry-after"), now).orElse(null),
           reason);
     }
