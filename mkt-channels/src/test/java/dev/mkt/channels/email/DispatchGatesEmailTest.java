@@ -70,9 +70,10 @@ class DispatchGatesEmailTest {
         .circuitBreaker(100, 50, 50, Duration.ofMinutes(1)).build(), b -> b);
     f.identify("u1", Map.of("email", "ada@example.com"));
     f.track(TestRules.ACTION, "u1", "key", "k1", "template", "welcome_v1");
+    f.settle();
     for (int i = 0; i < 8 && f.status("k1").state() != OutboxState.DEAD; i++) {
-      f.settle();
       f.clock.advance(Duration.ofHours(1));
+      f.settle();
     }
     OutboxEntry dead = f.status("k1");
     assertThat(dead.state()).isEqualTo(OutboxState.DEAD);
