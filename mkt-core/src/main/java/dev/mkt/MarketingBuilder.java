@@ -8,6 +8,7 @@ import dev.mkt.spi.DedupStore;
 import dev.mkt.spi.EventLog;
 import dev.mkt.spi.Outbox;
 import dev.mkt.spi.RuleEngine;
+import dev.mkt.spi.StateStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,7 +25,7 @@ public final class MarketingBuilder {
   /** Default data directory, relative to the working directory. */
   public static final Path DEFAULT_DATA_DIRECTORY = Path.of("mkt-data");
   public static final int DEFAULT_REACTOR_BATCH = 512;
-  public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
+  public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofSeconds(1);
 
   private Path dataDirectory = DEFAULT_DATA_DIRECTORY;
   private Clock clock = Clock.systemUTC();
@@ -35,6 +36,7 @@ public final class MarketingBuilder {
   private DedupStore dedupStore;
   private RuleEngine ruleEngine = RuleEngine.none();
   private Outbox outbox;
+  private StateStore stateStore;
   private int reactorBatch = DEFAULT_REACTOR_BATCH;
   private Duration commitInterval = DEFAULT_COMMIT_INTERVAL;
   private boolean startReactor = true;
@@ -95,6 +97,15 @@ public final class MarketingBuilder {
     return this;
   }
 
+  /**
+   * Another {@link StateStore} (JDBC); owned by the caller. Default: the embedded checkpoint journal in
+   * {@code <dataDirectory>/state}.
+   */
+  public MarketingBuilder stateStore(StateStore store) {
+    this.stateStore = requireNonNull(store, "stateStore");
+    return this;
+  }
+
   /** Records the reactor takes per batch. Default 512. */
   public MarketingBuilder reactorBatch(int records) {
     if (records < 1 || records > 100_000) {
@@ -104,7 +115,10 @@ public final class MarketingBuilder {
     return this;
   }
 
-  /** How often the reactor commits its position while busy. Default 100 ms. */
+  /**
+   * How often the reactor checkpoints its state and position while busy. Default 1 s. A crash replays at most
+   * this much of the log (deciding nothing new: replayed decisions are deduplicated by idempotency key).
+   */
   public MarketingBuilder commitInterval(Duration interval) {
     requireNonNull(interval, "commitInterval");
     if (interval.isNegative()) {
@@ -204,6 +218,6 @@ public final class MarketingBuilder {
     EventLogConfig logConfig = eventLogConfig != null ? eventLogConfig
         : EventLogConfig.custom(dataDirectory.resolve("log")).fsync(fsync).build();
     return new DefaultMarketing(new EngineSettings(dataDirectory, clock, tracking, logConfig, eventLog,
-        dedupStore, ruleEngine, outbox, reactorBatch, commitInterval, startReactor, dispatch.build()));
+        dedupStore, ruleEngine, outbox, stateStore, reactorBatch, commitInterval, startReactor, dispatch.build()));
   }
 }

@@ -20,6 +20,7 @@ import dev.mkt.spi.EventLog;
 import dev.mkt.spi.EventLogException;
 import dev.mkt.spi.LogBatch;
 import dev.mkt.spi.LogRecord;
+import dev.mkt.spi.StateStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,6 +49,8 @@ public final class DefaultMarketing implements Marketing {
   private final boolean ownsLog;
   private final DedupStore dedup;
   private final boolean ownsDedup;
+  private final StateStore stateStore;
+  private final boolean ownsState;
   private final ReactorState state;
   private final EventDeadLetters deadLetters;
   private final Reactor reactor;
@@ -71,14 +74,17 @@ public final class DefaultMarketing implements Marketing {
     this.ownsLog = s.eventLog() == null;
     this.eventLog = ownsLog ? EventLog.embedded(s.eventLogConfig()) : s.eventLog();
     this.durability = eventLog::whenDurable;
+    this.ownsState = s.stateStore() == null;
     this.ownsDedup = s.dedupStore() == null;
     this.dedup = ownsDedup ? DedupStore.inMemory(DedupStore.DEFAULT_MAX_KEYS, clock) : s.dedupStore();
     dev.mkt.internal.dispatch.DispatchRuntime opened = null;
+    StateStore st = null;
     try {
+      st = ownsState ? StateStore.embedded(s.dataDirectory().resolve("state")) : s.stateStore();
       if (!dedup.persistent()) {
         rebuildDedup();
       }
-      this.state = new ReactorState(s.ruleEngine().activitySpec());
+      this.state = new ReactorState(s.ruleEngine().activitySpec(), st);
       opened = dev.mkt.internal.dispatch.DispatchRuntime.open(s.dispatch(), s.outbox(), s.dataDirectory(),
           clock, s.ruleEngine(), this::contact);
       this.dispatch = opened;
@@ -89,9 +95,13 @@ public final class DefaultMarketing implements Marketing {
       if (opened != null) {
         opened.close();
       }
+      if (ownsState && st != null) {
+        st.close();
+      }
       closeOwned();
       throw e;
     }
+    this.stateStore = st;
     dispatch.start();
     if (s.startReactor()) {
       reactorThread = new Thread(reactor, "mkt-reactor");
@@ -367,6 +377,9 @@ public final class DefaultMarketing implements Marketing {
     }
     dispatch.close();
     deadLetters.close();
+    if (ownsState) {
+      stateStore.close();
+    }
     closeOwned();
   }
 

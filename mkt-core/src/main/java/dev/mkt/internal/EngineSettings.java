@@ -6,6 +6,7 @@ import dev.mkt.spi.DedupStore;
 import dev.mkt.spi.EventLog;
 import dev.mkt.spi.Outbox;
 import dev.mkt.spi.RuleEngine;
+import dev.mkt.spi.StateStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,6 +24,7 @@ public record EngineSettings(
     DedupStore dedupStore,
     RuleEngine ruleEngine,
     Outbox outbox,
+    StateStore stateStore,
     int reactorBatch,
     Duration commitInterval,
     boolean startReactor,

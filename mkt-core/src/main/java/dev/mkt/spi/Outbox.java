@@ -22,6 +22,10 @@ import java.util.Optional;
  * <p>Implementations must be thread-safe. The embedded default ({@link #embedded}) keeps a CRC-framed journal
  * on local disk; the JDBC one (mkt-jdbc) lets several instances share an outbox. Every implementation passes
  * the contract suite {@code dev.mkt.spi.OutboxContract} in mkt-core's test-jar.
+ *
+ * <p>An outbox that only records decisions (a test fixture, an export to another system) implements
+ * {@link #putAll} and {@link #flush} and leaves {@link #supportsDispatch()} false: the engine then records
+ * actions in it and does not dispatch. A dispatching outbox implements every method and answers true.
  */
 public interface Outbox extends AutoCloseable {
 
@@ -45,41 +49,71 @@ public interface Outbox extends AutoCloseable {
    * are moved to {@code SENDING} with {@code dueAt = now + lease} and returned, earliest due first. No entry
    * is returned to two callers within its lease.
    */
-  List<OutboxEntry> claimDue(Instant now, int max, Duration lease);
+  default List<OutboxEntry> claimDue(Instant now, int max, Duration lease) {
+    throw unsupported(this);
+  }
 
   /**
    * Stores {@code next} if the entry with its key is currently in state {@code expected} (compare-and-set).
    *
    * @return whether it was stored; {@code false} if the key is unknown or in another state
    */
-  boolean update(OutboxEntry next, OutboxState expected);
+  default boolean update(OutboxEntry next, OutboxState expected) {
+    throw unsupported(this);
+  }
 
   /** The entry with this key. */
-  Optional<OutboxEntry> get(String idempotencyKey);
+  default Optional<OutboxEntry> get(String idempotencyKey) {
+    throw unsupported(this);
+  }
 
   /** Up to {@code limit} entries in {@code state}, oldest change first. */
-  List<OutboxEntry> list(OutboxState state, int limit);
+  default List<OutboxEntry> list(OutboxState state, int limit) {
+    throw unsupported(this);
+  }
 
   /** How many entries are in each state. */
-  Map<OutboxState, Long> counts();
+  default Map<OutboxState, Long> counts() {
+    throw unsupported(this);
+  }
 
   /** When the earliest dispatchable entry is due, if there is one. */
-  Optional<Instant> nextDue();
+  default Optional<Instant> nextDue() {
+    throw unsupported(this);
+  }
 
   /**
-   * When the user's actions on {@code channel} were sent, since {@code since}, oldest first. The per-user
-   * frequency cap counts these.
+   * When the user's actions on {@code channel} or its sub-channels ({@code social} covers
+   * {@code social.linkedin}) were sent, at or after {@code since}, oldest first. The per-user frequency cap
+   * counts these.
    */
-  List<Instant> sentTimes(String userId, String channel, Instant since);
+  default List<Instant> sentTimes(String userId, String channel, Instant since) {
+    throw unsupported(this);
+  }
 
   /**
-   * When the most recent (up to {@code max}) actions on {@code channel} were sent, since {@code since}, oldest
-   * first. The per-channel rate limit is seeded from these at start-up, so a restart does not reset it.
+   * When the most recent (up to {@code max}) actions on exactly {@code channel} were sent, at or after
+   * {@code since}, oldest first. The per-channel rate limit is seeded from these at start-up, so a restart does not reset it.
    */
-  List<Instant> sentTimes(String channel, Instant since, int max);
+  default List<Instant> sentTimes(String channel, Instant since, int max) {
+    throw unsupported(this);
+  }
+
+  /**
+   * Whether this outbox implements the dispatch methods ({@link #claimDue} and the rest). Default false: the
+   * outbox only records decisions, and the engine does not dispatch from it.
+   */
+  default boolean supportsDispatch() {
+    return false;
+  }
 
   @Override
   default void close() {}
+
+  private static UnsupportedOperationException unsupported(Outbox o) {
+    return new UnsupportedOperationException(o.getClass().getName() + " only records decisions (putAll/flush);"
+        + " dispatching needs an outbox that implements claimDue, update, get, list, counts, nextDue and sentTimes");
+  }
 
   /**
    * The embedded outbox: a journal of entry changes in {@code directory}, CRC-framed, replayed into memory on

@@ -81,6 +81,10 @@ public final class DispatchRuntime implements Dispatch, AutoCloseable {
       registry.close();
       throw e;
     }
+    if (!store.supportsDispatch()) {
+      log.info("the outbox {} records decisions only (supportsDispatch() is false): actions are not delivered",
+          store.getClass().getName());
+    }
     if (s.config().unsubscribeUrl() == null && registry.routes().containsKey("email")) {
       log.warn("email is configured without one-click unsubscribe links (DispatchConfig.unsubscribeUrl); Gmail and"
           + " Yahoo require List-Unsubscribe for bulk senders; see docs/email.md#deliverability");
@@ -97,7 +101,7 @@ public final class DispatchRuntime implements Dispatch, AutoCloseable {
 
   /** Starts delivering (unless the settings say not to). */
   public void start() {
-    if (startDispatcher && !started) {
+    if (startDispatcher && !started && store.supportsDispatch()) {
       started = true;
       dispatcher.start();
     }
@@ -107,12 +111,20 @@ public final class DispatchRuntime implements Dispatch, AutoCloseable {
 
   @Override
   public Optional<OutboxEntry> status(String idempotencyKey) {
-    return store.get(requireNonNull(idempotencyKey, "idempotencyKey"));
+    return dispatching().get(requireNonNull(idempotencyKey, "idempotencyKey"));
   }
 
   @Override
   public List<OutboxEntry> pendingReview(int limit) {
-    return store.list(OutboxState.AWAITING_REVIEW, checkLimit(limit));
+    return dispatching().list(OutboxState.AWAITING_REVIEW, checkLimit(limit));
+  }
+
+  private Outbox dispatching() {
+    if (!store.supportsDispatch()) {
+      throw new ActionStateException("the outbox " + store.getClass().getName() + " records decisions only; it"
+          + " has no delivery states (use the embedded outbox or one that supports dispatch)");
+    }
+    return store;
   }
 
   @Override
@@ -146,7 +158,7 @@ public final class DispatchRuntime implements Dispatch, AutoCloseable {
 
   @Override
   public List<OutboxEntry> deadLetters(int limit) {
-    return store.list(OutboxState.DEAD, checkLimit(limit));
+    return dispatching().list(OutboxState.DEAD, checkLimit(limit));
   }
 
   @Override
@@ -163,7 +175,7 @@ public final class DispatchRuntime implements Dispatch, AutoCloseable {
 
   @Override
   public DispatchStats stats() {
-    return new DispatchStats(store.counts(), dispatcher.channelCounts(), dispatcher.breakerStates(),
+    return new DispatchStats(store.supportsDispatch() ? store.counts() : Map.of(), dispatcher.channelCounts(), dispatcher.breakerStates(),
         dispatcher.inFlight());
   }
 
@@ -175,6 +187,9 @@ public final class DispatchRuntime implements Dispatch, AutoCloseable {
 
   @Override
   public boolean awaitIdle(Duration timeout) throws InterruptedException {
+    if (!store.supportsDispatch() || !started) {
+      return true; // nothing is dispatched
+    }
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       if (dispatcher.inFlight() == 0 && store.counts().getOrDefault(OutboxState.SENDING, 0L) == 0) {
@@ -200,7 +215,7 @@ public final class DispatchRuntime implements Dispatch, AutoCloseable {
 
   private OutboxEntry require(String key, OutboxState expected, String what) {
     requireNonNull(key, "idempotencyKey");
-    OutboxEntry cur = store.get(key).orElseThrow(() -> new ActionStateException(
+    OutboxEntry cur = dispatching().get(key).orElseThrow(() -> new ActionStateException(
         "cannot " + what + " action '" + key + "': the outbox has no action with that idempotency key"));
     if (cur.state() != expected) {
       throw new ActionStateException("cannot " + what + " action '" + key + "': it is " + cur.state()
@@ -298,5 +313,11 @@ public final class DispatchRuntime implements Dispatch, AutoCloseable {
     public List<Instant> sentTimes(String channel, Instant since, int max) {
       return delegate.sentTimes(channel, since, max);
     }
+
+    @Override
+    public boolean supportsDispatch() {
+      return delegate.supportsDispatch();
+    }
+
   }
 }

@@ -376,6 +376,11 @@ public final class EmbeddedOutbox implements Outbox {
     return channel.equals(pattern) || channel.startsWith(pattern + ".");
   }
 
+  @Override
+  public boolean supportsDispatch() {
+    return true;
+  }
+
   // ------------------------------------------------------------------ compaction and lifecycle
 
   private boolean shouldCompact() {

@@ -62,7 +62,9 @@ public final class Reactor implements Runnable {
     this.clock = clock;
     this.batchSize = batchSize;
     this.commitIntervalNanos = commitInterval.toNanos();
-    this.position = eventLog.committed(GROUP);
+    // The state store's position is the truth: state and decisions are consistent with it. The log group's
+    // committed offset only mirrors it (for monitoring and retention warnings).
+    this.position = Math.max(state.position(), eventLog.startOffset());
   }
 
   @Override
@@ -146,7 +148,7 @@ public final class Reactor implements Runnable {
       return;
     }
     try {
-      out.addAll(rules.evaluate(e, in.contact(), in.activity()));
+      out.addAll(state.admit(e.userId(), rules.evaluate(e, in.contact(), in.activity())));
     } catch (RuleEvaluationException ex) {
       deadLetter(r, e, ex.getMessage());
     } catch (RuntimeException ex) {
@@ -161,10 +163,16 @@ public final class Reactor implements Runnable {
     deadLettered.increment();
   }
 
+  /**
+   * Makes the decisions so far durable (outbox), then the state with the position it reflects, then mirrors
+   * the position as the log group's committed offset. A crash between the steps replays events whose actions
+   * the outbox already has (deduplicated by idempotency key) from a state that has not seen them.
+   */
   private void commit() {
     if (outbox != null) {
       outbox.flush();
     }
+    state.checkpoint(position);
     eventLog.commit(GROUP, position);
   }
 

@@ -1,0 +1,2 @@
+/** The default dedup store, on Caffeine. */
+package dev.mkt.internal.dedup;
