@@ -36,6 +36,7 @@ class IngestHttpTest {
     r.add("mkt.web.events.secrets[0]", () -> CURRENT);
     r.add("mkt.web.events.secrets[1]", () -> PREVIOUS);
     r.add("mkt.web.events.max-body-size", () -> "8KB");
+    r.add("mkt.rules.enabled", () -> "false");
   }
 
   @LocalServerPort int port;

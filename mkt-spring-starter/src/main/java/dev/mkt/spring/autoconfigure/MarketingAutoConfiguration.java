@@ -1,6 +1,14 @@
 package dev.mkt.spring.autoconfigure;
 
 import dev.mkt.DedupKeyStrategy;
+import dev.mkt.DispatchConfig;
+import dev.mkt.DispatchLimits;
+import dev.mkt.UnsubscribeTokens;
+import dev.mkt.spi.ChannelProvider;
+import dev.mkt.spi.ConsentGate;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import dev.mkt.EventLogConfig;
 import dev.mkt.Marketing;
 import dev.mkt.MarketingBuilder;
@@ -81,7 +89,8 @@ public class MarketingAutoConfiguration {
   @ConditionalOnMissingBean
   Marketing marketing(MarketingProperties properties, DedupStore dedupStore, EventLog eventLog,
       StateStore stateStore, ObjectProvider<Outbox> outbox, ObjectProvider<RuleEngine> ruleEngine,
-      ObjectProvider<MarketingBuilderCustomizer> customizers) {
+      ObjectProvider<UnsubscribeTokens> unsubscribeTokens, ObjectProvider<ConsentGate> consentGates,
+      ObjectProvider<ChannelProvider> channelProviders, ObjectProvider<MarketingBuilderCustomizer> customizers) {
     MarketingBuilder builder = Marketing.builder()
         .dataDirectory(Path.of(properties.getDataDirectory()))
         .tracking(tracking(properties))
@@ -92,6 +101,14 @@ public class MarketingAutoConfiguration {
         .reactorBatch(properties.getReactor().getBatchSize())
         .commitInterval(properties.getReactor().getCommitInterval());
     outbox.ifAvailable(builder::outbox);
+    UnsubscribeTokens tokens = unsubscribeTokens.getIfAvailable();
+    builder.dispatch(dispatch(properties, tokens != null));
+    if (tokens != null) {
+      builder.unsubscribeTokens(tokens);
+    }
+    builder.channelProperties(channelProperties(properties));
+    consentGates.orderedStream().forEach(builder::consentGate);
+    channelProviders.orderedStream().forEach(builder::channelProvider);
     RuleEngine rules = ruleEngine.getIfAvailable();
     if (rules != null) {
       builder.ruleEngine(rules);
@@ -101,6 +118,92 @@ public class MarketingAutoConfiguration {
     }
     customizers.orderedStream().forEach(c -> c.customize(builder));
     return builder.build();
+  }
+
+  /**
+   * Signs the links of List-Unsubscribe headers and footers, and verifies them at the unsubscribe endpoint. The
+   * secret is {@code mkt.unsubscribe.secret}, or a random one generated once and kept in
+   * {@code <data-directory>/unsubscribe.key} (owner-only permissions where the file system has them).
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  @ConditionalOnBooleanProperty(name = "mkt.unsubscribe.enabled", matchIfMissing = true)
+  UnsubscribeTokens mktUnsubscribeTokens(MarketingProperties properties) {
+    MarketingProperties.Unsubscribe u = properties.getUnsubscribe();
+    String secret = u.getSecret();
+    UnsubscribeTokens.Builder b;
+    try {
+      b = secret != null && !secret.isBlank() ? UnsubscribeTokens.custom(secret)
+          : UnsubscribeTokens.custom(SecretFiles.readOrCreate(
+              Path.of(properties.getDataDirectory()).resolve("unsubscribe.key"), 32));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("mkt.unsubscribe.secret: " + e.getMessage(), e);
+    }
+    return b.ttl(u.getTokenValidity()).build();
+  }
+
+  static DispatchConfig dispatch(MarketingProperties p, boolean unsubscribeLinks) {
+    MarketingProperties.Limits l = p.getLimits();
+    DispatchConfig.Builder b = DispatchConfig.custom()
+        .limits(DispatchLimits.custom().emailPerHour(l.getEmailPerHour())
+            .socialPostPerDay(l.getSocialPostPerDay()).maxRetries(l.getMaxRetries()).build())
+        .reviewRequired(p.getReviewRequired().toArray(new String[0]));
+    if (unsubscribeLinks) {
+      String base = p.getUnsubscribe().getBaseUrl();
+      String url = (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + p.getUnsubscribe().getPath();
+      try {
+        b.unsubscribeUrl(URI.create(url));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("mkt.unsubscribe.base-url must be an absolute http(s) URL, but was '"
+            + base + "'", e);
+      }
+    }
+    return b.build();
+  }
+
+  /** {@code mkt.channels.*} as the flat channel properties the providers read ({@code email.smtp.host}, ...). */
+  static Map<String, String> channelProperties(MarketingProperties p) {
+    Map<String, String> out = new LinkedHashMap<>();
+    MarketingProperties.Email e = p.getChannels().getEmail();
+    boolean smtp = e.getSmtp().getHost() != null && !e.getSmtp().getHost().isBlank();
+    boolean resend = e.getResend().getApiKey() != null && !e.getResend().getApiKey().isBlank();
+    // Email properties put the email channel in use (its provider must start), so they are passed only when
+    // email is configured at all; rules that send email without it fail start-up naming what is missing.
+    if (e.isEnabled() && (smtp || resend || e.getFrom() != null || e.getProvider() != null)) {
+      put(out, "email.provider", e.getProvider());
+      put(out, "email.from", e.getFrom());
+      put(out, "email.reply-to", e.getReplyTo());
+      put(out, "email.domain", e.getDomain());
+      put(out, "email.product.name", e.getProductName());
+      put(out, "email.product.url", e.getProductUrl());
+      String templates = p.getTemplates().getLocation();
+      if (templates != null && !templates.isBlank()) {
+        String loc = templates.endsWith("/") ? templates : templates + "/";
+        put(out, "email.templates", loc.contains(":") ? loc + "email" : "classpath:" + loc + "email");
+      }
+      if (smtp) {
+        MarketingProperties.Smtp s = e.getSmtp();
+        put(out, "email.smtp.host", s.getHost());
+        put(out, "email.smtp.port", s.getPort() == null ? null : s.getPort().toString());
+        put(out, "email.smtp.security", s.getSecurity());
+        put(out, "email.smtp.username", s.getUsername());
+        put(out, "email.smtp.password", s.getPassword());
+        put(out, "email.smtp.timeout", s.getTimeout().toMillis() + "ms");
+        put(out, "email.smtp.pool-size", Integer.toString(s.getPoolSize()));
+      }
+      if (resend) {
+        put(out, "email.resend.api-key", e.getResend().getApiKey());
+        put(out, "email.resend.base-url", e.getResend().getBaseUrl());
+      }
+    }
+    p.getChannels().getProperties().forEach((k, v) -> put(out, k, v));
+    return out;
+  }
+
+  private static void put(Map<String, String> m, String k, String v) {
+    if (v != null && !v.isBlank()) {
+      m.put(k, v);
+    }
   }
 
   static TrackingConfig tracking(MarketingProperties properties) {

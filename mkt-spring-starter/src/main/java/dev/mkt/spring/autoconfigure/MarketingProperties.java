@@ -641,8 +641,23 @@ public class MarketingProperties {
     /** Email. */
     private final Email email = new Email();
 
+    /**
+     * Any other channel property by its flat key, passed to the channel providers as is, e.g.
+     * {@code mkt.channels.properties.discord.webhook-url=https://...} or
+     * {@code mkt.channels.properties.email.headers.X-Campaign=onboarding}. See docs/spi.md and docs/email.md.
+     */
+    private Map<String, String> properties = new LinkedHashMap<>();
+
     public Email getEmail() {
       return email;
+    }
+
+    public Map<String, String> getProperties() {
+      return properties;
+    }
+
+    public void setProperties(Map<String, String> properties) {
+      this.properties = properties == null ? new LinkedHashMap<>() : properties;
     }
   }
 
@@ -659,6 +674,15 @@ public class MarketingProperties {
 
     /** The Reply-To address, if different. */
     private String replyTo;
+
+    /** The dedicated sending (sub)domain; From must be on it, Message-IDs use it. Default: From's domain. */
+    private String domain;
+
+    /** What the templates call the product, e.g. {@code Acme}. Default: From's display name. */
+    private String productName;
+
+    /** The product's URL, linked from the templates. */
+    private String productUrl;
 
     /** SMTP settings. */
     private final Smtp smtp = new Smtp();
@@ -698,6 +722,30 @@ public class MarketingProperties {
       this.replyTo = replyTo;
     }
 
+    public String getDomain() {
+      return domain;
+    }
+
+    public void setDomain(String domain) {
+      this.domain = domain;
+    }
+
+    public String getProductName() {
+      return productName;
+    }
+
+    public void setProductName(String productName) {
+      this.productName = productName;
+    }
+
+    public String getProductUrl() {
+      return productUrl;
+    }
+
+    public void setProductUrl(String productUrl) {
+      this.productUrl = productUrl;
+    }
+
     public Smtp getSmtp() {
       return smtp;
     }
@@ -712,8 +760,8 @@ public class MarketingProperties {
     /** SMTP host; unset means SMTP is not configured. */
     private String host;
 
-    /** SMTP port. */
-    private int port = 587;
+    /** SMTP port. Default: 587 for {@code starttls}, 465 for {@code smtps}, 25 for {@code none}. */
+    private Integer port;
 
     /** User name, if the server needs authentication. */
     private String username;
@@ -721,11 +769,14 @@ public class MarketingProperties {
     /** Password. */
     private String password;
 
-    /** Whether to require STARTTLS. */
-    private boolean startTls = false;
+    /** Transport security: {@code starttls} (required), {@code smtps} (TLS from the start) or {@code none}. */
+    private String security = "starttls";
 
-    /** Connect and read timeout. */
-    private Duration timeout = Duration.ofSeconds(10);
+    /** Connect, read and write timeout. */
+    private Duration timeout = Duration.ofSeconds(30);
+
+    /** Pooled SMTP connections. */
+    private int poolSize = 8;
 
     public String getHost() {
       return host;
@@ -735,12 +786,12 @@ public class MarketingProperties {
       this.host = host;
     }
 
-    public int getPort() {
+    public Integer getPort() {
       return port;
     }
 
-    public void setPort(int port) {
-      if (port < 1 || port > 65535) {
+    public void setPort(Integer port) {
+      if (port != null && (port < 1 || port > 65535)) {
         throw new IllegalArgumentException("mkt.channels.email.smtp.port must be in [1, 65535], but was " + port);
       }
       this.port = port;
@@ -762,12 +813,29 @@ public class MarketingProperties {
       this.password = password;
     }
 
-    public boolean isStartTls() {
-      return startTls;
+    public String getSecurity() {
+      return security;
     }
 
-    public void setStartTls(boolean startTls) {
-      this.startTls = startTls;
+    public void setSecurity(String security) {
+      String s = security == null ? "" : security.trim().toLowerCase(Locale.ROOT);
+      if (!s.equals("starttls") && !s.equals("smtps") && !s.equals("none")) {
+        throw new IllegalArgumentException("mkt.channels.email.smtp.security must be starttls, smtps or none, "
+            + "but was '" + security + "'");
+      }
+      this.security = s;
+    }
+
+    public int getPoolSize() {
+      return poolSize;
+    }
+
+    public void setPoolSize(int poolSize) {
+      if (poolSize < 1 || poolSize > 256) {
+        throw new IllegalArgumentException("mkt.channels.email.smtp.pool-size must be in [1, 256], but was "
+            + poolSize);
+      }
+      this.poolSize = poolSize;
     }
 
     public Duration getTimeout() {
@@ -826,14 +894,18 @@ public class MarketingProperties {
     /** Path of the unsubscribe endpoint (GET shows a confirmation page, POST unsubscribes per RFC 8058). */
     private String path = "/mkt/unsubscribe";
 
-    /** Public base URL of this application, used to build the links in List-Unsubscribe headers. */
+    /** Public base URL of this application, used to build the links in List-Unsubscribe headers and footers. */
     private String baseUrl = "http://localhost:8080";
 
-    /** Secret that signs unsubscribe tokens; unset derives one and stores it in the data directory. */
+    /**
+     * Secret that signs unsubscribe tokens (at least 32 bytes). Unset: a random one is generated once and kept in
+     * {@code <data-directory>/unsubscribe.key}, so links stay valid across restarts of this instance; set it
+     * explicitly when several instances serve the links.
+     */
     private String secret;
 
-    /** How long an unsubscribe link stays valid. */
-    private Duration tokenValidity = Duration.ofDays(365);
+    /** How long an unsubscribe link stays valid (emails are opened weeks later). */
+    private Duration tokenValidity = Duration.ofDays(90);
 
     public boolean isEnabled() {
       return enabled;

@@ -1,7 +1,7 @@
 package dev.mkt.spring.autoconfigure;
 
 import dev.mkt.Marketing;
-import dev.mkt.spring.UnsubscribeTokens;
+import dev.mkt.UnsubscribeTokens;
 import dev.mkt.spring.web.EventIngest;
 import dev.mkt.spring.web.IngestOptions;
 import dev.mkt.spring.web.IngestRoutes;

@@ -1,7 +1,9 @@
 package dev.mkt.spring.web;
 
+import dev.mkt.InvalidUnsubscribeTokenException;
 import dev.mkt.Marketing;
-import dev.mkt.spring.UnsubscribeTokens;
+import dev.mkt.UnsubscribeToken;
+import dev.mkt.UnsubscribeTokens;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -46,10 +48,10 @@ public final class UnsubscribeRoutes {
   private static ServerResponse confirm(ServerRequest request, String path, UnsubscribeTokens tokens,
       Marketing marketing) {
     Optional<String> token = request.param("token");
-    UnsubscribeTokens.Claim claim;
+    UnsubscribeToken claim;
     try {
       claim = tokens.verify(token.orElse(""));
-    } catch (UnsubscribeTokens.InvalidUnsubscribeTokenException e) {
+    } catch (InvalidUnsubscribeTokenException e) {
       return invalid(e);
     }
     String who = marketing.contact(claim.userId()).email().map(UnsubscribeRoutes::mask).orElse("your account");
@@ -64,10 +66,10 @@ public final class UnsubscribeRoutes {
   private static ServerResponse unsubscribe(ServerRequest request, UnsubscribeTokens tokens, Marketing marketing)
       throws IOException {
     String token = request.servletRequest().getParameter("token"); // query string (or form field)
-    UnsubscribeTokens.Claim claim;
+    UnsubscribeToken claim;
     try {
       claim = tokens.verify(token == null ? "" : token);
-    } catch (UnsubscribeTokens.InvalidUnsubscribeTokenException e) {
+    } catch (InvalidUnsubscribeTokenException e) {
       return invalid(e);
     }
     String oneClick = request.servletRequest().getParameter("List-Unsubscribe");

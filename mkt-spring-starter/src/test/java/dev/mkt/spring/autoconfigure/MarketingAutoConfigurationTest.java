@@ -48,13 +48,13 @@ class MarketingAutoConfigurationTest {
 
   ApplicationContextRunner runner() {
     return new ApplicationContextRunner().withConfiguration(ALL)
-        .withPropertyValues("mkt.data-directory=" + dir, "mkt.fsync=never",
+        .withPropertyValues("mkt.data-directory=" + dir, "mkt.fsync=never", "mkt.rules.enabled=false",
             "management.endpoints.web.exposure.include=*");
   }
 
   WebApplicationContextRunner webRunner() {
     return new WebApplicationContextRunner().withConfiguration(ALL)
-        .withPropertyValues("mkt.data-directory=" + dir, "mkt.fsync=never");
+        .withPropertyValues("mkt.data-directory=" + dir, "mkt.fsync=never", "mkt.rules.enabled=false");
   }
 
   // ------------------------------------------------------------------ defaults

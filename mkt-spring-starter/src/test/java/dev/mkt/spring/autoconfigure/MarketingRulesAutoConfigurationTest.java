@@ -40,7 +40,9 @@ class MarketingRulesAutoConfigurationTest {
       public void flush() {}
     };
     return new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(MarketingAutoConfiguration.class))
-        .withPropertyValues("mkt.data-directory=" + dir, "mkt.fsync=never")
+        .withPropertyValues("mkt.data-directory=" + dir, "mkt.fsync=never",
+            "mkt.channels.email.from=Acme <hello@acme.test>", "mkt.channels.email.smtp.host=127.0.0.1",
+            "mkt.channels.email.smtp.port=2525", "mkt.channels.email.smtp.security=none")
         .withBean(Outbox.class, () -> capture);
   }
 
