@@ -3,6 +3,7 @@ package dev.mkt.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mkt.Marketing;
+import dev.mkt.spring.testapp.TestApplication;
 import dev.mkt.spring.web.StandardWebhooks;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -105,6 +105,14 @@ class MarketingAutoConfigurationTest {
   }
 
   @Test
+  void web_servesUnsubscribeWithGeneratedTokenSecret() {
+    webRunner().run(ctx -> {
+      assertThat(ctx).hasNotFailed().hasSingleBean(dev.mkt.UnsubscribeTokens.class).hasBean("mktUnsubscribeRoutes");
+      assertThat(dir.resolve("unsubscribe.key")).isRegularFile();
+    });
+  }
+
+  @Test
   void webAllowUnsigned_servesIngestWithoutVerifier() {
     webRunner().withPropertyValues("mkt.web.events.allow-unsigned=true").run(ctx -> {
       assertThat(ctx).hasNotFailed().doesNotHaveBean(StandardWebhooks.class);
