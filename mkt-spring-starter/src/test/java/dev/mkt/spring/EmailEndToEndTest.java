@@ -63,6 +63,7 @@ class EmailEndToEndTest {
     r.add("mkt.channels.email.smtp.port", () -> SMTP.getSmtp().getPort());
     r.add("mkt.channels.email.smtp.security", () -> "none");
     r.add("mkt.unsubscribe.base-url", () -> "http://127.0.0.1:0"); // replaced by the real port in the test
+    r.add("management.endpoints.web.exposure.include", () -> "health,marketing");
   }
 
   @LocalServerPort int port;
@@ -175,6 +176,35 @@ class EmailEndToEndTest {
         HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(r.body()).contains("invalid or has expired");
+  }
+
+  @Autowired io.micrometer.core.instrument.MeterRegistry meters;
+  @Autowired dev.mkt.spring.actuate.MarketingHealthIndicator health;
+  @Autowired dev.mkt.spring.actuate.MarketingEndpoint endpoint;
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void actuator_reportsDeliveriesByChannel_backlogAndBreakers() throws Exception {
+    post("msg_id7", "{\"type\":\"identify\",\"userId\":\"kim\",\"messageId\":\"id-kim\","
+        + "\"traits\":{\"email\":\"kim@example.test\"}}");
+    post("msg_su7", "{\"id\":\"su-kim\",\"type\":\"signup\",\"userId\":\"kim\",\"payload\":{\"email_verified\":true}}");
+    assertThat(SMTP.waitForIncomingEmail(30_000, 1)).isTrue();
+    settle();
+    Thread.sleep(150); // the meters read a snapshot at most 100 ms old
+    assertThat(meters.get("mkt.deliveries").tag("channel", "email").tag("outcome", "sent").functionCounter()
+        .count()).isGreaterThanOrEqualTo(1);
+    assertThat(meters.get("mkt.events").tag("outcome", "accepted").functionCounter().count()).isGreaterThanOrEqualTo(1);
+    assertThat(meters.get("mkt.dispatch.backlog").gauge().value()).isZero();
+    assertThat(meters.get("mkt.dispatch.breaker.open").tag("provider", "email.smtp").gauge().value()).isZero();
+
+    java.util.Map<String, Object> details = health.health().getDetails();
+    assertThat((java.util.Map<String, Object>) details.get("dispatch")).containsKey("breakers")
+        .containsEntry("backlog", 0L);
+    assertThat(health.health().getStatus().getCode()).isEqualTo("UP");
+
+    assertThat(endpoint.overview()).containsKeys("stats", "rules", "outbox", "breakers", "deadLetters");
+    assertThat((java.util.List<?>) endpoint.section("dead-actions")).isEmpty();
+    assertThat(endpoint.act("replay", "welcome:kim:nope")).containsEntry("replayed", false);
   }
 
   @Test

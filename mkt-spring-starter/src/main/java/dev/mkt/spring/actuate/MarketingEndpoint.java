@@ -4,7 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mkt.ActionStateException;
+import dev.mkt.DispatchStats;
 import dev.mkt.Marketing;
+import dev.mkt.OutboxEntry;
+import dev.mkt.OutboxState;
 import dev.mkt.MarketingStats;
 import dev.mkt.internal.DefaultMarketing;
 import java.util.ArrayList;
@@ -15,6 +19,7 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.lang.Nullable;
 
 /**
  * The {@code marketing} actuator endpoint ({@code /actuator/marketing}).
@@ -25,6 +30,10 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  *   <li>{@code GET /actuator/marketing/dead-letters}: the event dead letters (newest last, at most 100), with
  *       their reasons;</li>
  *   <li>{@code GET /actuator/marketing/rules}: the rules loaded, reloads, the last reload error;</li>
+ *   <li>{@code GET /actuator/marketing/dead-actions}: actions dispatch gave up on, with their reasons;</li>
+ *   <li>{@code POST /actuator/marketing/replay} with {@code {"key": "<idempotency key>"}}: send a dead action
+ *       again, with a fresh retry budget (after fixing its template or provider);</li>
+ *   <li>{@code GET /actuator/marketing/review}: actions awaiting a human's approval;</li>
  *   <li>{@code POST /actuator/marketing/reload}: recompile the rules now; a failure keeps the old rules and is
  *       answered with the problems (file, line, rule).</li>
  * </ul>
@@ -64,7 +73,13 @@ public class MarketingEndpoint {
     out.put("rules", rules());
     Map<String, Object> dead = new LinkedHashMap<>();
     dead.put("events", eventDeadLetterCount());
+    DispatchStats d = marketing.dispatch().stats();
+    dead.put("actions", d.count(OutboxState.DEAD));
     out.put("deadLetters", dead);
+    Map<String, Object> outbox = new LinkedHashMap<>();
+    d.outbox().forEach((state, n) -> outbox.put(state.name().toLowerCase(java.util.Locale.ROOT), n));
+    out.put("outbox", outbox);
+    out.put("breakers", new java.util.TreeMap<>(d.breakers()));
     return out;
   }
 
@@ -76,21 +91,63 @@ public class MarketingEndpoint {
         return eventDeadLetters();
       case "rules":
         return rules();
+      case "dead-actions":
+        return entries(marketing.dispatch().deadLetters(MAX_LISTED));
+      case "review":
+        return entries(marketing.dispatch().pendingReview(MAX_LISTED));
       default:
-        throw new IllegalArgumentException("unknown section '" + section + "'; try dead-letters or rules");
+        throw new IllegalArgumentException("unknown section '" + section
+            + "'; try dead-letters, dead-actions, review or rules");
     }
   }
 
-  /** {@code reload}: recompiles the rules. */
+  /**
+   * {@code reload}: recompiles the rules. {@code replay} (with {@code key}): sends a dead action again.
+   */
   @WriteOperation
-  public Map<String, Object> act(@Selector String action) {
+  public Map<String, Object> act(@Selector String action, @Nullable String key) {
+    if (action.equals("replay")) {
+      if (key == null || key.isBlank()) {
+        throw new IllegalArgumentException("replay needs the action's idempotency key: {\"key\": \"...\"}");
+      }
+      try {
+        return entry(marketing.dispatch().replay(key));
+      } catch (ActionStateException e) {
+        return Map.of("replayed", false, "error", String.valueOf(e.getMessage()));
+      }
+    }
     if (!action.equals("reload")) {
-      throw new IllegalArgumentException("unknown action '" + action + "'; try reload");
+      throw new IllegalArgumentException("unknown action '" + action + "'; try reload or replay");
     }
     if (rules == null) {
       return Map.of("reloaded", false, "error", Map.of("message", "the engine's rules cannot be reloaded"));
     }
     return rules.reload();
+  }
+
+  static List<Map<String, Object>> entries(List<OutboxEntry> entries) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (OutboxEntry e : entries) {
+      out.add(entry(e));
+    }
+    return out;
+  }
+
+  /** An outbox entry without PII: the action's vars and the address are left out. */
+  static Map<String, Object> entry(OutboxEntry e) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("key", e.key());
+    m.put("state", e.state().name());
+    m.put("rule", e.action().rule());
+    m.put("userId", e.action().userId());
+    m.put("channel", e.action().channel());
+    m.put("template", e.action().template());
+    m.put("attempts", e.attempts());
+    m.put("reason", e.reason());
+    m.put("provider", e.provider());
+    m.put("dueAt", String.valueOf(e.dueAt()));
+    m.put("updatedAt", String.valueOf(e.updatedAt()));
+    return m;
   }
 
   Map<String, Object> rules() {

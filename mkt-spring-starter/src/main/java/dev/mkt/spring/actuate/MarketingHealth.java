@@ -2,7 +2,9 @@ package dev.mkt.spring.actuate;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mkt.DispatchStats;
 import dev.mkt.Marketing;
+import dev.mkt.OutboxState;
 import dev.mkt.MarketingStats;
 import dev.mkt.spi.DedupStats;
 import dev.mkt.spi.DedupStore;
@@ -17,9 +19,12 @@ import java.util.Map;
  * what recovery truncated), the reactor (lag against {@code maxLag}), dead letters, dedup (size, early
  * evictions). The Boot-specific {@code MarketingHealthIndicator} turns it into an actuator {@code Health}.
  *
+ * Dispatch: the backlog (due and retrying actions), actions awaiting review, dead actions, and the state of each
+ * provider's circuit breaker.
+ *
  * <p>DOWN when the reactor lags more than {@code maxLag} records behind the log (it is stuck or far too slow);
- * UP otherwise. Corruption and dead letters are reported in the details but do not make it DOWN: the engine
- * keeps running past them by design.
+ * UP otherwise. Corruption, dead letters and open breakers are reported in the details but do not make it
+ * DOWN: the engine keeps running past them by design (an open breaker defers or fails over, it loses nothing).
  */
 public final class MarketingHealth {
 
@@ -67,6 +72,16 @@ public final class MarketingHealth {
     actions.put("decided", s.actionsDecided());
     actions.put("queued", s.actionsQueued());
     details.put("actions", actions);
+    DispatchStats d = marketing.dispatch().stats();
+    Map<String, Object> dispatch = new LinkedHashMap<>();
+    dispatch.put("backlog", d.count(OutboxState.PENDING) + d.count(OutboxState.RETRYING)
+        + d.count(OutboxState.SENDING));
+    dispatch.put("awaitingReview", d.count(OutboxState.AWAITING_REVIEW));
+    dispatch.put("dead", d.count(OutboxState.DEAD));
+    dispatch.put("sent", d.count(OutboxState.SENT));
+    dispatch.put("inFlight", d.inFlight());
+    dispatch.put("breakers", new java.util.TreeMap<>(d.breakers()));
+    details.put("dispatch", dispatch);
     if (eventLog != null) {
       EventLogStats ls = eventLog.stats();
       LogRecovery rec = eventLog.recovery();

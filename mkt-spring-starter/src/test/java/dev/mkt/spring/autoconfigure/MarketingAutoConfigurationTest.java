@@ -303,6 +303,51 @@ class MarketingAutoConfigurationTest {
   }
 
   @Test
+  void unknownChannelInReviewRequired_failsStartupNamingIt() {
+    runner().withPropertyValues("mkt.review-required=linkedn").run(ctx -> {
+      assertThat(ctx).hasFailed();
+      assertThat(ctx.getStartupFailure()).rootCause().hasMessageContaining("reviewRequired names 'linkedn'")
+          .hasMessageContaining("no channel provider serves a channel of that name");
+    });
+  }
+
+  @Test
+  void badUnsubscribeSecret_failsStartupNamingTheProperty() {
+    runner().withPropertyValues("mkt.unsubscribe.secret=short").run(ctx -> {
+      assertThat(ctx).hasFailed();
+      assertThat(ctx.getStartupFailure()).rootCause().hasMessageContaining("secret");
+      java.io.StringWriter trace = new java.io.StringWriter();
+      ctx.getStartupFailure().printStackTrace(new java.io.PrintWriter(trace));
+      assertThat(trace.toString()).contains("mkt.unsubscribe.secret");
+    });
+  }
+
+  @Test
+  void badSmtpSecurity_failsStartup() {
+    runner().withPropertyValues("mkt.channels.email.smtp.security=tls").run(ctx -> assertThat(ctx).hasFailed()
+        .getFailure().rootCause().hasMessage("mkt.channels.email.smtp.security must be starttls, smtps or none, "
+            + "but was 'tls'"));
+  }
+
+  @Test
+  void channelProperties_areFlattenedForTheProviders() {
+    MarketingProperties p = new MarketingProperties();
+    p.getChannels().getEmail().setFrom("Acme <hi@acme.test>");
+    p.getChannels().getEmail().getSmtp().setHost("smtp.acme.test");
+    p.getChannels().getEmail().getSmtp().setPort(2525);
+    p.getChannels().getProperties().put("discord.webhook-url", "https://discord.test/x");
+    assertThat(MarketingAutoConfiguration.channelProperties(p)).containsEntry("email.from", "Acme <hi@acme.test>")
+        .containsEntry("email.smtp.host", "smtp.acme.test").containsEntry("email.smtp.port", "2525")
+        .containsEntry("email.smtp.security", "starttls").containsEntry("email.templates", "classpath:templates/email")
+        .containsEntry("discord.webhook-url", "https://discord.test/x");
+  }
+
+  @Test
+  void emailProperties_areLeftOutUntilEmailIsConfigured() {
+    assertThat(MarketingAutoConfiguration.channelProperties(new MarketingProperties())).isEmpty();
+  }
+
+  @Test
   void badIngestPath_failsStartup() {
     webRunner().withPropertyValues("mkt.web.events.path=events").run(ctx -> assertThat(ctx).hasFailed()
         .getFailure().rootCause().hasMessageContaining("must be a path starting with '/'"));

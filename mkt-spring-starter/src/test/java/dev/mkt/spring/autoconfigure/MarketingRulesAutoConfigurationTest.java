@@ -137,7 +137,7 @@ class MarketingRulesAutoConfigurationTest {
           Map<String, Object> rules = (Map<String, Object>) endpoint.section("rules");
           assertThat((List<String>) rules.get("loaded")).contains("test_welcome");
           assertThat(rules.get("lastReloadError")).isNull();
-          Map<String, Object> reload = endpoint.act("reload");
+          Map<String, Object> reload = endpoint.act("reload", null);
           assertThat(reload).containsEntry("reloaded", true);
           assertThat((List<String>) reload.get("rules")).contains("test_welcome");
           assertThat((Map<String, Object>) endpoint.overview().get("rules")).containsKey("loaded");
