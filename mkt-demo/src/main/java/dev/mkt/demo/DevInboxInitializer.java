@@ -22,7 +22,8 @@ public class DevInboxInitializer implements ApplicationContextInitializer<Config
     DevInbox inbox = new DevInbox(env.getProperty("demo.inbox.port", Integer.class, 0));
     env.getPropertySources().addFirst(new MapPropertySource("demoInbox", Map.of(
         "mkt.channels.email.smtp.host", "127.0.0.1",
-        "mkt.channels.email.smtp.port", inbox.port())));
+        "mkt.channels.email.smtp.port", inbox.port(),
+        "mkt.channels.email.smtp.security", "none")));
     context.getBeanFactory().registerSingleton("devInbox", inbox);
     context.addApplicationListener(event -> {
       if (event instanceof org.springframework.context.event.ContextClosedEvent) {

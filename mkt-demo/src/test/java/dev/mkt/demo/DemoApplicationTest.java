@@ -62,6 +62,20 @@ class DemoApplicationTest {
   }
 
   @Test
+  void verifiedSignup_welcomeEmailLandsInTheDevInbox_andShowsOnTheInboxPage() throws Exception {
+    int before = inbox.count();
+    postJson("/api/signup",
+        "{\"userId\":\"demo-u3\",\"email\":\"grace@example.test\",\"name\":\"Grace\",\"emailVerified\":true}");
+    assertThat(inbox.await(before + 1, 30_000)).isTrue();
+    DevInbox.Mail mail = inbox.mails().get(0);
+    assertThat(mail.to()).contains("grace@example.test");
+    assertThat(mail.subject()).contains("Grace");
+    assertThat(mail.listUnsubscribe()).contains("/mkt/unsubscribe?token=");
+    assertThat(get("/inbox").body()).contains("grace@example.test");
+    assertThat(get("/inbox/" + mail.index()).body()).contains("List-Unsubscribe");
+  }
+
+  @Test
   void signupApi_invalidEmail_is400() throws Exception {
     HttpResponse<String> r = postJson("/api/signup", "{\"userId\":\"demo-u2\",\"email\":\"nope\"}");
     assertThat(r.statusCode()).isEqualTo(400);
