@@ -74,6 +74,7 @@ public class DemoPages {
     b.append("</select> <button>Add</button></form>");
     b.append("<h2>Look inside</h2><ul>"
         + "<li><a href=\"/inbox\">Development inbox</a></li>"
+        + "<li><a href=\"/tasks\">CRM tasks</a> (the churn rule's retention reviews)</li>"
         + "<li><a href=\"/actuator/health\">/actuator/health</a> (the <code>marketing</code> component)</li>"
         + "<li><a href=\"/actuator/marketing\">/actuator/marketing</a> (rules, dead letters)</li>"
         + "<li><a href=\"/actuator/metrics/mkt.events\">/actuator/metrics/mkt.events</a></li></ul>");
