@@ -94,7 +94,9 @@ class BadInputTest {
 
   @Test
   void loopingRuleIsStoppedByMaxFiresAndNamed() {
-    String drl = HEADER + "rule \"loop\"\nwhen\n  $e : Event( type == \"a\" )\nthen\n  update($e);\nend\n"
+    String drl = HEADER + "declare Tick end\n"
+        + "rule \"start\"\nwhen\n  Event( type == \"a\" )\nthen\n  insert(new Tick());\nend\n"
+        + "rule \"loop\"\nwhen\n  Tick()\nthen\n  insert(new Tick());\nend\n"
         + "rule \"fine\"\nwhen\n  Event( type == \"b\" )\nthen\n  actions.sendEmail(\"b_v1\");\nend\n";
     try (RuleTestKit kit = RuleTestKit.of(DrlRuleEngine.builder().drl("loop.drl", drl).maxFiresPerEvent(50).build())) {
       assertThat(kit.event("a", "u1")).isEmpty();
