@@ -155,4 +155,27 @@ class BadInputTest {
     assertThat(e.errors()).extracting(RuleProblem::rule).containsExactly("one", "two");
     assertThat(List.of(e.getMessage().split("\n"))).hasSize(3);
   }
+
+  @Test
+  void activityReadWithANonLiteralTypeThatIsNotDeclaredFailsClearly() {
+    String drl = HEADER + "rule \"dynamic\"\nwhen\n  $e : Event( type == \"a\" )\n"
+        + "  Activity( count($e.type, \"1h\") > 1 )\nthen\n  actions.sendEmail(\"x\");\nend\n";
+    try (RuleTestKit kit = RuleTestKit.of(DrlRuleEngine.builder().drl("d.drl", drl).build())) {
+      kit.event("a", "u1");
+      RuleEvaluationException err = (RuleEvaluationException) kit.last().error();
+      assertThat(err.rule()).isEqualTo("dynamic");
+      assertThat(err).hasMessageContaining("not tracked").hasMessageContaining("ActivitySpec");
+    }
+  }
+
+  @Test
+  void declaringTheActivityExplicitlyMakesItWork() {
+    String drl = HEADER + "rule \"dynamic\"\nwhen\n  $e : Event( type == \"a\" )\n"
+        + "  Activity( count($e.type, \"1h\") > 1 )\nthen\n  actions.sendEmail(\"x\");\nend\n";
+    try (RuleTestKit kit = RuleTestKit.of(DrlRuleEngine.builder().drl("d.drl", drl)
+        .activity(dev.mkt.ActivitySpec.builder().count("a", java.time.Duration.ofHours(1), 4).build()).build())) {
+      assertThat(kit.event("a", "u1")).isEmpty();
+      assertThat(kit.event("a", "u1")).hasSize(1);
+    }
+  }
 }
