@@ -66,7 +66,7 @@ final class RulesCommand implements Runnable {
         }
         ActivitySpec spec = engine.activitySpec();
         spec.counts().forEach((type, c) -> out.println("  activity count " + type + " over "
-            + Durations.format(c.window()) + " (keeps " + c.capacity() + " timestamps per user)"));
+            + window(c.window()) + " (keeps " + c.capacity() + " timestamps per user)"));
         spec.histories().forEach((type, fields) -> fields.forEach((f, d) ->
             out.println("  activity history " + type + "." + f + " (keeps " + d + " values per user)")));
         for (String t : engine.templatesReferenced()) {
@@ -88,6 +88,12 @@ final class RulesCommand implements Runnable {
         err.println("FAILED: " + errors + " error" + (errors == 1 ? "" : "s"));
         return MktCli.BAD_INPUT;
       }
+    }
+
+    /** Windows as rules write them: hours rather than days ({@code 24h}, {@code 48h}, {@code 30m}). */
+    private static String window(java.time.Duration d) {
+      long ms = d.toMillis();
+      return ms % 3_600_000L == 0 && ms > 0 ? ms / 3_600_000L + "h" : Durations.format(d);
     }
   }
 }

@@ -141,7 +141,7 @@ class MktCliTest {
     Run r = run("rules", "check", rules.toString(), "--show-generated");
     assertThat(r.code()).isEqualTo(0);
     assertThat(r.out()).contains("OK: 1 rules compiled").contains("rule power")
-        .contains("activity count feature_usage over 1d (keeps 7 timestamps per user)")
+        .contains("activity count feature_usage over 24h (keeps 7 timestamps per user)")
         .contains("template email/tip")
         .contains("rule \"power\"").contains("count(\"feature_usage\", \"24h\") > 5");
   }

@@ -94,7 +94,9 @@ class BadInputTest {
 
   @Test
   void loopingRuleIsStoppedByMaxFiresAndNamed() {
-    String drl = HEADER + "rule \"loop\"\nwhen\n  $e : Event( type == \"a\" )\nthen\n  update($e);\nend\n"
+    String drl = HEADER + "declare Tick end\n"
+        + "rule \"start\"\nwhen\n  Event( type == \"a\" )\nthen\n  insert(new Tick());\nend\n"
+        + "rule \"loop\"\nwhen\n  Tick()\nthen\n  insert(new Tick());\nend\n"
         + "rule \"fine\"\nwhen\n  Event( type == \"b\" )\nthen\n  actions.sendEmail(\"b_v1\");\nend\n";
     try (RuleTestKit kit = RuleTestKit.of(DrlRuleEngine.builder().drl("loop.drl", drl).maxFiresPerEvent(50).build())) {
       assertThat(kit.event("a", "u1")).isEmpty();
@@ -152,5 +154,28 @@ class BadInputTest {
         + "rule \"two\"\nwhen\n  Contact( nada == 2 )\nthen\nend\n");
     assertThat(e.errors()).extracting(RuleProblem::rule).containsExactly("one", "two");
     assertThat(List.of(e.getMessage().split("\n"))).hasSize(3);
+  }
+
+  @Test
+  void activityReadWithANonLiteralTypeThatIsNotDeclaredFailsClearly() {
+    String drl = HEADER + "rule \"dynamic\"\nwhen\n  $e : Event( type == \"a\" )\n"
+        + "  Activity( count($e.type, \"1h\") > 1 )\nthen\n  actions.sendEmail(\"x\");\nend\n";
+    try (RuleTestKit kit = RuleTestKit.of(DrlRuleEngine.builder().drl("d.drl", drl).build())) {
+      kit.event("a", "u1");
+      RuleEvaluationException err = (RuleEvaluationException) kit.last().error();
+      assertThat(err.rule()).isEqualTo("dynamic");
+      assertThat(err).hasMessageContaining("not tracked").hasMessageContaining("ActivitySpec");
+    }
+  }
+
+  @Test
+  void declaringTheActivityExplicitlyMakesItWork() {
+    String drl = HEADER + "rule \"dynamic\"\nwhen\n  $e : Event( type == \"a\" )\n"
+        + "  Activity( count($e.type, \"1h\") > 1 )\nthen\n  actions.sendEmail(\"x\");\nend\n";
+    try (RuleTestKit kit = RuleTestKit.of(DrlRuleEngine.builder().drl("d.drl", drl)
+        .activity(dev.mkt.ActivitySpec.builder().count("a", java.time.Duration.ofHours(1), 4).build()).build())) {
+      assertThat(kit.event("a", "u1")).isEmpty();
+      assertThat(kit.event("a", "u1")).hasSize(1);
+    }
   }
 }

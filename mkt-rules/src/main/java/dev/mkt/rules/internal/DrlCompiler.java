@@ -62,6 +62,11 @@ public final class DrlCompiler {
    */
   public static Compiled compile(List<DrlSource> sources, ClassLoader classLoader) {
     KnowledgeBuilderConfiguration conf = KnowledgeBuilderFactory.newKnowledgeBuilderConfiguration(classLoader);
+    if (System.getProperty("drools.dialect.default") == null) {
+      // Consequences in MVEL unless a rule or package says dialect "java": they run only when a rule fires (rarely,
+      // per event), and not compiling them with javac halves the time to compile a rule base from a cold start.
+      conf.setProperty("drools.dialect.default", "mvel");
+    }
     if (NATIVE_JAVAC && System.getProperty("drools.dialect.java.compiler") == null) {
       conf.setProperty("drools.dialect.java.compiler", "NATIVE");
     }
