@@ -55,6 +55,15 @@ public interface Activity {
   }
 
   /**
+   * {@link #previousNumber(String, String)} as a primitive, {@code ifAbsent} when absent or not a number. Rule
+   * constraints compare primitives without boxing: {@code Activity( previousNumber("churn_signal", "score", 0) <= 0.8 )}.
+   */
+  default double previousNumber(String type, String field, double ifAbsent) {
+    Object v = previous(type, field).orElse(null);
+    return v instanceof Number ? ((Number) v).doubleValue() : ifAbsent;
+  }
+
+  /**
    * The most recent values of {@code field} on events of {@code type}, newest first, including the current
    * event's. At most the declared history depth.
    */

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -133,9 +134,11 @@ public final class ActivitySpec {
     }
 
     public ActivitySpec build() {
-      Map<String, Map<String, Integer>> h = new TreeMap<>();
-      histories.forEach((t, fs) -> h.put(t, Collections.unmodifiableMap(new TreeMap<>(fs))));
-      return new ActivitySpec(Collections.unmodifiableMap(new TreeMap<>(counts)), Collections.unmodifiableMap(h));
+      // Sorted iteration (deterministic), hash lookup (the reactor asks per event).
+      Map<String, Map<String, Integer>> h = new LinkedHashMap<>();
+      histories.forEach((t, fs) -> h.put(t, Collections.unmodifiableMap(new LinkedHashMap<>(fs))));
+      return new ActivitySpec(Collections.unmodifiableMap(new LinkedHashMap<>(counts)),
+          Collections.unmodifiableMap(h));
     }
   }
 }

@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -43,8 +42,7 @@ public final class Contact {
   public Contact(String userId, Map<String, Object> traits, ConsentRecord optOut,
       Map<String, ConsentRecord> unsubscribed, Map<String, ConsentRecord> consents) {
     this.userId = requireNonNull(userId, "userId");
-    this.traits = traits == null || traits.isEmpty() ? Map.of()
-        : Collections.unmodifiableMap(new java.util.LinkedHashMap<>(traits));
+    this.traits = traits == null ? Map.of() : dev.mkt.internal.CompactMap.copyOf(traits);
     this.optOut = optOut;
     this.unsubscribed = unsubscribed == null || unsubscribed.isEmpty() ? Map.of() : Map.copyOf(unsubscribed);
     this.consents = consents == null || consents.isEmpty() ? Map.of() : Map.copyOf(consents);

@@ -123,7 +123,7 @@ public final class EventCodec {
       if (e.sessionId() != null) {
         g.writeStringField("sessionId", e.sessionId());
       }
-      g.writeStringField("timestamp", e.timestamp().toString());
+      g.writeStringField("timestamp", Instants.format(e.timestamp()));
       g.writeFieldName("payload");
       g.flush();
       int start = buf.size();
@@ -366,12 +366,10 @@ public final class EventCodec {
           case "type": b.type(p.getText()); break;
           case "userId": b.userId(p.getText()); break;
           case "sessionId": b.sessionId(t == JsonToken.VALUE_NULL ? null : p.getText()); break;
-          case "timestamp": b.timestamp(Instant.parse(p.getText())); break;
+          case "timestamp": b.timestamp(Instants.parse(p.getText())); break;
           case "payload":
             if (t == JsonToken.START_OBJECT) {
-              @SuppressWarnings("unchecked")
-              Map<String, Object> m = mapper.readValue(p, LinkedHashMap.class);
-              b.payload(m);
+              b.payload(readObject(p));
             }
             break;
           default: p.skipChildren();
@@ -380,6 +378,37 @@ public final class EventCodec {
       return b.build();
     } catch (IOException | RuntimeException ex) {
       throw new InvalidEventException(RejectReason.INVALID_JSON, "undecodable log record: " + ex.getMessage(), ex);
+    }
+  }
+
+  /** Reads the object whose START_OBJECT was just read into JSON-native Java values (insertion-ordered). */
+  private static LinkedHashMap<String, Object> readObject(JsonParser p) throws IOException {
+    LinkedHashMap<String, Object> m = new LinkedHashMap<>();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      m.put(name, readValue(p, p.nextToken()));
+    }
+    return m;
+  }
+
+  private static Object readValue(JsonParser p, JsonToken t) throws IOException {
+    switch (t) {
+      case START_OBJECT: return readObject(p);
+      case START_ARRAY: {
+        java.util.ArrayList<Object> list = new java.util.ArrayList<>();
+        JsonToken n;
+        while ((n = p.nextToken()) != JsonToken.END_ARRAY) {
+          list.add(readValue(p, n));
+        }
+        return list;
+      }
+      case VALUE_STRING: return p.getText();
+      case VALUE_NUMBER_INT: return p.getNumberValue();
+      case VALUE_NUMBER_FLOAT: return p.getDoubleValue();
+      case VALUE_TRUE: return Boolean.TRUE;
+      case VALUE_FALSE: return Boolean.FALSE;
+      case VALUE_NULL: return null;
+      default: throw new IOException("unexpected token " + t);
     }
   }
 

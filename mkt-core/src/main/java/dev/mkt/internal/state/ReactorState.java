@@ -9,11 +9,9 @@ import dev.mkt.spi.StateStore;
 import dev.mkt.spi.UserRecord;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +33,7 @@ public final class ReactorState {
   private final StateStore store;
   private final int maxHotUsers;
   private final Map<String, UserState> hot = new ConcurrentHashMap<>();
-  private final Set<String> dirty = new HashSet<>();
+  private final List<UserState> dirty = new ArrayList<>();
   private volatile ActivitySpec spec;
   private long maxEventTime = Long.MIN_VALUE;
 
@@ -77,7 +75,7 @@ public final class ReactorState {
    */
   public Input apply(MarketingEvent e) {
     UserState s = user(e.userId());
-    dirty.add(s.userId);
+    markDirty(s);
     long t = e.timestamp().toEpochMilli();
     if (t > maxEventTime) {
       maxEventTime = t;
@@ -92,6 +90,13 @@ public final class ReactorState {
     }
     s.record(e, spec);
     return new Input(s.contact, new ActivityView(s, e, spec));
+  }
+
+  private void markDirty(UserState s) {
+    if (!s.dirty) {
+      s.dirty = true;
+      dirty.add(s);
+    }
   }
 
   private UserState user(String userId) {
@@ -123,7 +128,7 @@ public final class ReactorState {
       boolean keep = !once || !s.hasMarker(key);
       if (once && keep) {
         s.addMarker(key);
-        dirty.add(userId);
+        markDirty(s);
       }
       if (!keep && out == null) {
         out = new ArrayList<>(actions.subList(0, i));
@@ -158,13 +163,13 @@ public final class ReactorState {
       return;
     }
     List<UserRecord> changed = new ArrayList<>(dirty.size());
-    for (String u : dirty) {
-      UserState s = hot.get(u);
-      if (s != null) {
-        changed.add(UserStateCodec.toRecord(s));
-      }
+    for (UserState s : dirty) {
+      changed.add(UserStateCodec.toRecord(s));
     }
     store.checkpoint(changed, position);
+    for (UserState s : dirty) {
+      s.dirty = false;
+    }
     dirty.clear();
     evictCold();
   }

@@ -19,10 +19,18 @@ public final class UserState {
   long previousSeen = Long.MIN_VALUE;
   String[] ringTypes = new String[0];
   TimestampRing[] rings = new TimestampRing[0];
-  String[] historyKeys = new String[0];
+  String[] historyTypes = new String[0];
+  String[] historyFields = new String[0];
   ValueHistory[] histories = new ValueHistory[0];
-  /** Fire-once markers: rule-defined keys that must not fire again for this user. */
-  String[] markers = new String[0];
+  /**
+   * Fire-once markers: idempotency keys that must not fire again for this user, stored without the user id
+   * and interned ({@code welcome:*:once:email/welcome_v1}), so all users share one string per marker.
+   */
+  String[] markers = NO_MARKERS;
+  /** Changed since the last checkpoint (reactor thread only). */
+  boolean dirty;
+
+  private static final String[] NO_MARKERS = new String[0];
 
   UserState(String userId) {
     this.userId = userId;
@@ -92,9 +100,8 @@ public final class UserState {
   }
 
   ValueHistory history(String type, String field, boolean create, int depth) {
-    String key = type + '\u0000' + field;
-    for (int i = 0; i < historyKeys.length; i++) {
-      if (historyKeys[i].equals(key)) {
+    for (int i = 0; i < historyTypes.length; i++) {
+      if (historyTypes[i].equals(type) && historyFields[i].equals(field)) {
         return histories[i];
       }
     }
@@ -102,26 +109,38 @@ public final class UserState {
       return null;
     }
     ValueHistory h = new ValueHistory(depth);
-    historyKeys = Arrays.copyOf(historyKeys, historyKeys.length + 1);
-    histories = Arrays.copyOf(histories, histories.length + 1);
-    historyKeys[historyKeys.length - 1] = key.intern();
-    histories[histories.length - 1] = h;
+    int n = histories.length;
+    historyTypes = Arrays.copyOf(historyTypes, n + 1);
+    historyFields = Arrays.copyOf(historyFields, n + 1);
+    histories = Arrays.copyOf(histories, n + 1);
+    historyTypes[n] = type.intern();
+    historyFields[n] = field.intern();
+    histories[n] = h;
     return h;
   }
 
-  boolean hasMarker(String marker) {
-    for (String m : markers) {
-      if (m.equals(marker)) {
+  /** The shared form of a fire-once key: the user id replaced by {@code *}. */
+  static String marker(String key, String userId) {
+    String seg = ':' + userId + ':';
+    int i = key.indexOf(seg);
+    String m = i < 0 ? key : key.substring(0, i) + ":*:" + key.substring(i + seg.length());
+    return m.intern();
+  }
+
+  boolean hasMarker(String key) {
+    String m = marker(key, userId);
+    for (String x : markers) {
+      if (x == m) {
         return true;
       }
     }
     return false;
   }
 
-  void addMarker(String marker) {
-    if (!hasMarker(marker)) {
+  void addMarker(String key) {
+    if (!hasMarker(key)) {
       markers = Arrays.copyOf(markers, markers.length + 1);
-      markers[markers.length - 1] = marker;
+      markers[markers.length - 1] = marker(key, userId);
     }
   }
 

@@ -55,7 +55,8 @@ public final class UserStateCodec {
       out.writeShort(s.histories.length);
       for (int i = 0; i < s.histories.length; i++) {
         ValueHistory h = s.histories[i];
-        out.writeUTF(s.historyKeys[i]);
+        out.writeUTF(s.historyTypes[i]);
+        out.writeUTF(s.historyFields[i]);
         out.writeShort(h.size);
         for (int k = 0; k < h.size; k++) {
           writeValue(out, h.values[k]);
@@ -113,10 +114,12 @@ public final class UserStateCodec {
         s.rings[i] = new TimestampRing(times, size, last, prev);
       }
       int histories = in.readUnsignedShort();
-      s.historyKeys = new String[histories];
+      s.historyTypes = new String[histories];
+      s.historyFields = new String[histories];
       s.histories = new ValueHistory[histories];
       for (int i = 0; i < histories; i++) {
-        s.historyKeys[i] = in.readUTF().intern();
+        s.historyTypes[i] = in.readUTF().intern();
+        s.historyFields[i] = in.readUTF().intern();
         int size = in.readUnsignedShort();
         Object[] values = new Object[Math.max(size, 1)];
         for (int k = 0; k < size; k++) {
@@ -127,7 +130,7 @@ public final class UserStateCodec {
       int markers = in.readUnsignedShort();
       s.markers = new String[markers];
       for (int i = 0; i < markers; i++) {
-        s.markers[i] = in.readUTF();
+        s.markers[i] = in.readUTF().intern();
       }
     } catch (IOException e) {
       throw new UncheckedIOException("undecodable activity of user " + s.userId + ": " + e.getMessage(), e);
