@@ -24,7 +24,8 @@ import java.util.Set;
  * order (a directory of the founder's first, the shipped classpath templates last), so a founder overrides one
  * template by adding one folder. A template comes whole from the first location that has it (its parts are never
  * mixed across locations); its {@code extends} and {@code include} may reach into later locations (a founder's
- * template can extend the shipped {@code _layout/html}).
+ * template can extend the shipped {@code _layout/html}). Which file serves a template, part and locale is looked
+ * up once and cached, like Pebble caches the compiled templates: edits to a directory take effect on restart.
  *
  * <p>Two engines share the loader: HTML parts are auto-escaped (a user's name {@code <script>} renders as
  * text), text parts and subjects are not (they are not HTML). Both are strict: an undefined variable is an
@@ -40,6 +41,10 @@ public final class TemplateSet {
   private final List<PebbleEngine> text = new ArrayList<>();
   private final List<String> locations;
   private final List<String> parts;
+  /** Resolution results (owner location, file per locale): resource lookups in jars are slow and serialized. */
+  private final java.util.concurrent.ConcurrentHashMap<String, Integer> owners = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.ConcurrentHashMap<String, java.util.Optional<String>> files =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private TemplateSet(List<Loader<?>> singles, List<String> locations, List<String> parts) {
     this.singles = singles;
@@ -97,8 +102,12 @@ public final class TemplateSet {
     return String.join(", ", locations);
   }
 
-  /** The first location that has any part of {@code template}, or -1. */
+  /** The first location that has any part of {@code template}, or -1 (cached). */
   private int owner(String template) {
+    return owners.computeIfAbsent(template, this::findOwner);
+  }
+
+  private int findOwner(String template) {
     for (int i = 0; i < singles.size(); i++) {
       for (String p : parts) {
         if (singles.get(i).resourceExists(template + "/" + p)) {
@@ -172,7 +181,8 @@ public final class TemplateSet {
       throw new TemplateFailure("template_missing: invalid template name '" + template + "'");
     }
     int o = owner(template);
-    String name = o < 0 ? null : resolve(o, template, part, locale);
+    String name = o < 0 ? null : files.computeIfAbsent(template + '/' + part + '/' + (locale == null ? ""
+        : locale.toLanguageTag()), k -> java.util.Optional.ofNullable(resolve(o, template, part, locale))).orElse(null);
     if (name == null) {
       return null;
     }

@@ -7,6 +7,8 @@ import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.internet.MimeUtility;
+import jakarta.mail.util.ByteArrayDataSource;
+import jakarta.activation.DataHandler;
 import java.io.UnsupportedEncodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -28,23 +30,34 @@ final class MimeMessages {
     mime.setSentDate(Date.from(date));
     if (m.html() != null && m.text() != null) {
       MimeMultipart alt = new MimeMultipart("alternative");
-      MimeBodyPart text = new MimeBodyPart();
-      text.setText(m.text(), StandardCharsets.UTF_8.name(), "plain");
-      MimeBodyPart html = new MimeBodyPart();
-      html.setText(m.html(), StandardCharsets.UTF_8.name(), "html");
-      alt.addBodyPart(text); // least preferred first (RFC 2046 5.1.4)
-      alt.addBodyPart(html);
+      alt.addBodyPart(part(m.text(), "text/plain")); // least preferred first (RFC 2046 5.1.4)
+      alt.addBodyPart(part(m.html(), "text/html"));
       mime.setContent(alt);
     } else if (m.html() != null) {
-      mime.setText(m.html(), StandardCharsets.UTF_8.name(), "html");
+      mime.setDataHandler(data(m.html(), "text/html"));
     } else {
-      mime.setText(m.text(), StandardCharsets.UTF_8.name(), "plain");
+      mime.setDataHandler(data(m.text(), "text/plain"));
     }
     for (Map.Entry<String, String> h : m.headers().entrySet()) {
       mime.setHeader(h.getKey(), encode(h.getKey(), h.getValue()));
     }
     mime.saveChanges();
     return mime;
+  }
+
+  /**
+   * A body part from UTF-8 bytes. Content given as a data source is written as is (jakarta-mail picks the
+   * transfer encoding from the bytes), without a synchronized mailcap lookup of a content handler per part.
+   */
+  private static MimeBodyPart part(String content, String type) throws MessagingException {
+    MimeBodyPart p = new MimeBodyPart();
+    p.setDataHandler(data(content, type));
+    return p;
+  }
+
+  private static DataHandler data(String content, String type) {
+    return new DataHandler(new ByteArrayDataSource(content.getBytes(StandardCharsets.UTF_8),
+        type + "; charset=UTF-8"));
   }
 
   /** Values were checked for CR/LF; non-ASCII ones become RFC 2047 words, long ones are folded. */

@@ -56,6 +56,7 @@ public final class SmtpChannelProvider implements ChannelProvider {
     int maxPerConnection = ctx.intProperty("max-messages-per-connection", 500, 1, 1_000_000);
     Duration timeout = ctx.durationProperty("timeout", Duration.ofSeconds(30));
     EmailComposer composer = new EmailComposer(EmailSettings.from(ctx));
+    JakartaMail.preferAngusStreamProvider();
 
     String protocol = security.equals("smtps") ? "smtps" : "smtp";
     String p = "mail." + protocol + ".";

@@ -25,10 +25,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -52,7 +48,8 @@ import org.slf4j.LoggerFactory;
  *       dead-lettered after {@code maxRetries} or on a permanent failure.</li>
  * </ol>
  *
- * <p>Concurrency is bounded by {@link DispatchConfig#concurrency()} worker threads. Every decision is a
+ * <p>Concurrency is bounded by {@link DispatchConfig#concurrency()} worker threads, each claiming due entries
+ * itself. Every decision is a
  * compare-and-set on the entry's state in the outbox, and the contact is read when the entry is processed, so
  * an opt-out stops actions already queued.
  */
@@ -73,13 +70,11 @@ final class Dispatcher implements AutoCloseable {
   private final Map<String, Optional<SlidingWindowRateLimiter>> limiters = new ConcurrentHashMap<>();
   private final Map<String, Counters> counters = new ConcurrentHashMap<>();
 
-  private final ExecutorService workers;
-  private final Semaphore slots;
+  private final List<Thread> workers = new java.util.ArrayList<>();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Object signal = new Object();
-  private boolean signalled;
+  private long signals;
   private volatile boolean running;
-  private Thread scheduler;
 
   /** Counts per channel since start. */
   static final class Counters {
@@ -108,26 +103,23 @@ final class Dispatcher implements AutoCloseable {
     this.backoff = IntervalFunction.ofExponentialRandomBackoff(config.retryInitialInterval(),
         config.retryMultiplier(), config.retryJitter(), config.retryMaxInterval());
     this.caps = new FrequencyCapGate(config.frequencyCaps(), outbox);
-    this.slots = new Semaphore(config.concurrency());
-    AtomicInteger n = new AtomicInteger();
-    this.workers = Executors.newFixedThreadPool(config.concurrency(), r -> {
-      Thread t = new Thread(r, "mkt-dispatch-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
   }
 
+  /** Starts {@code concurrency} workers; each claims due entries itself and runs them through the gates. */
   void start() {
     running = true;
-    scheduler = new Thread(this::schedule, "mkt-dispatch-scheduler");
-    scheduler.setDaemon(true);
-    scheduler.start();
+    for (int i = 1; i <= config.concurrency(); i++) {
+      Thread t = new Thread(this::work, "mkt-dispatch-" + i);
+      t.setDaemon(true);
+      workers.add(t);
+      t.start();
+    }
   }
 
-  /** Wakes the scheduler: something became due (a put, an approval, a replay). */
+  /** Wakes the workers: something became due (a put, an approval, a replay). */
   void wakeUp() {
     synchronized (signal) {
-      signalled = true;
+      signals++;
       signal.notifyAll();
     }
   }
@@ -136,41 +128,43 @@ final class Dispatcher implements AutoCloseable {
     return inFlight.get();
   }
 
-  // ------------------------------------------------------------------ scheduling
+  // ------------------------------------------------------------------ workers
 
-  private void schedule() {
+  /**
+   * A worker: claim one due entry, process it, repeat; when nothing is due, wait for the next due time, a signal
+   * or the poll interval. Workers pull work themselves, so a busy dispatcher has no hand-off between a scheduler
+   * and its workers.
+   */
+  private void work() {
     long pollMillis = config.pollInterval().toMillis();
     while (running) {
       try {
-        int free = slots.availablePermits();
-        List<OutboxEntry> claimed = free > 0
-            ? outbox.claimDue(clock.instant(), free, config.claimLease()) : List.of();
-        for (OutboxEntry e : claimed) {
-          slots.acquireUninterruptibly();
-          inFlight.incrementAndGet();
-          try {
-            workers.execute(() -> runOne(e));
-          } catch (RejectedExecutionException rex) {
-            inFlight.decrementAndGet();
-            slots.release();
-            // Shutting down: the entry stays SENDING and is reclaimed when its lease ends (at once after restart).
-          }
+        long seen;
+        synchronized (signal) {
+          seen = signals;
         }
-        // All slots busy: wait for a worker to finish. Otherwise nothing more is due: wait for the next due
-        // time, a signal (put, approval, replay) or the poll interval, whichever comes first.
-        long wait = pollMillis;
-        if (claimed.size() < free) {
+        List<OutboxEntry> claimed = outbox.claimDue(clock.instant(), 1, config.claimLease());
+        if (claimed.isEmpty()) {
+          long wait = pollMillis;
           Optional<Instant> next = outbox.nextDue();
           if (next.isPresent()) {
             wait = Math.max(1, Math.min(pollMillis, next.get().toEpochMilli() - clock.millis()));
           }
+          synchronized (signal) {
+            if (signals == seen && running) {
+              signal.wait(wait);
+            }
+          }
+          continue;
         }
-        awaitSignal(wait);
+        for (OutboxEntry e : claimed) {
+          runOne(e);
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       } catch (RuntimeException e) {
-        log.error("dispatch: scheduler failure; retrying in 1 s", e);
+        log.error("dispatch: worker failure; retrying in 1 s", e);
         try {
           Thread.sleep(1000);
         } catch (InterruptedException ie) {
@@ -181,16 +175,8 @@ final class Dispatcher implements AutoCloseable {
     }
   }
 
-  private void awaitSignal(long millis) throws InterruptedException {
-    synchronized (signal) {
-      if (!signalled && running) {
-        signal.wait(millis);
-      }
-      signalled = false;
-    }
-  }
-
   private void runOne(OutboxEntry e) {
+    inFlight.incrementAndGet();
     try {
       process(e);
     } catch (RuntimeException | Error ex) {
@@ -198,8 +184,6 @@ final class Dispatcher implements AutoCloseable {
       log.error("dispatch: processing {} failed; it will be retried when its claim expires", e.key(), ex);
     } finally {
       inFlight.decrementAndGet();
-      slots.release();
-      wakeUp();
     }
   }
 
@@ -438,23 +422,19 @@ final class Dispatcher implements AutoCloseable {
   void stop(Duration timeout) {
     running = false;
     wakeUp();
-    if (scheduler != null) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (Thread t : workers) {
       try {
-        scheduler.join(timeout.toMillis());
+        t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        break;
       }
     }
-    workers.shutdown();
-    try {
-      if (!workers.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        log.warn("dispatch: {} deliveries still in flight at shutdown; they are retried after restart",
-            inFlight.get());
-        workers.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      workers.shutdownNow();
+    if (inFlight.get() > 0) {
+      log.warn("dispatch: {} deliveries still in flight at shutdown; they are retried after restart",
+          inFlight.get());
+      workers.forEach(Thread::interrupt);
     }
   }
 

@@ -168,21 +168,28 @@ public final class EmbeddedOutbox implements Outbox {
   @Override
   public int putAll(Collection<Action> actions) {
     Instant now = clock.instant();
+    // Encode outside the lock (almost every action is new); filter and write under it.
+    List<OutboxEntry> candidates = new ArrayList<>(actions.size());
+    List<byte[]> encoded = new ArrayList<>(actions.size());
+    for (Action a : actions) {
+      OutboxEntry e = OutboxEntry.pending(a, now);
+      candidates.add(e);
+      encoded.add(OutboxCodec.encode(e));
+    }
     synchronized (mutex) {
       checkOpen();
       List<OutboxEntry> fresh = new ArrayList<>();
+      List<byte[]> bodies = new ArrayList<>();
       Set<String> batch = new HashSet<>();
-      for (Action a : actions) {
-        if (!entries.containsKey(a.idempotencyKey()) && batch.add(a.idempotencyKey())) {
-          fresh.add(OutboxEntry.pending(a, now));
+      for (int i = 0; i < candidates.size(); i++) {
+        OutboxEntry e = candidates.get(i);
+        if (!entries.containsKey(e.key()) && batch.add(e.key())) {
+          fresh.add(e);
+          bodies.add(encoded.get(i));
         }
       }
       if (fresh.isEmpty()) {
         return 0;
-      }
-      List<byte[]> bodies = new ArrayList<>(fresh.size());
-      for (OutboxEntry e : fresh) {
-        bodies.add(OutboxCodec.encode(e));
       }
       write(bodies);
       for (OutboxEntry e : fresh) {
@@ -207,6 +214,11 @@ public final class EmbeddedOutbox implements Outbox {
     }
   }
 
+  /**
+   * Claims are kept in memory only, not journaled: this process holds the directory's lock, so a claim cannot
+   * be contested, and after a restart a claimed entry comes back in the state it was claimed from, already due,
+   * and is claimed again. That saves a journal record per delivery.
+   */
   @Override
   public List<OutboxEntry> claimDue(Instant now, int max, Duration lease) {
     if (max <= 0) {
@@ -229,18 +241,9 @@ public final class EmbeddedOutbox implements Outbox {
         }
         claimed.add(next);
       }
-      if (claimed.isEmpty()) {
-        return claimed;
-      }
-      List<byte[]> bodies = new ArrayList<>(claimed.size());
-      for (OutboxEntry e : claimed) {
-        bodies.add(OutboxCodec.encode(e));
-      }
-      write(bodies);
       for (OutboxEntry e : claimed) {
         index(e);
       }
-      maybeCompact(now);
       return claimed;
     }
   }
@@ -248,13 +251,16 @@ public final class EmbeddedOutbox implements Outbox {
   @Override
   public boolean update(OutboxEntry next, OutboxState expected) {
     requireNonNull(next, "next");
+    byte[] body = next.state() == OutboxState.SENDING ? null : OutboxCodec.encode(next); // outside the lock
     synchronized (mutex) {
       checkOpen();
       OutboxEntry cur = entries.get(next.key());
       if (cur == null || cur.state() != expected) {
         return false;
       }
-      write(List.of(OutboxCodec.encode(next)));
+      if (body != null) {
+        write(List.of(body));
+      }
       index(next);
       maybeCompact(next.updatedAt());
       return true;
