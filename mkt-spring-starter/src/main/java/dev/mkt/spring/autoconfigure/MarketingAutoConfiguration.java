@@ -107,7 +107,13 @@ public class MarketingAutoConfiguration {
       builder.unsubscribeTokens(tokens);
     }
     builder.channelProperties(channelProperties(properties));
-    consentGates.orderedStream().forEach(builder::consentGate);
+    java.util.List<ConsentGate> gates = consentGates.orderedStream().toList();
+    if (properties.getCompliance().isConsentRequired() && gates.isEmpty()) {
+      throw new IllegalStateException("mkt.compliance.consent-required=true needs a ConsentGate bean that knows "
+          + "your users' consents (mkt stores opt-outs and unsubscribes, not consents); see "
+          + "docs/spring.md#compliance");
+    }
+    gates.forEach(builder::consentGate);
     channelProviders.orderedStream().forEach(builder::channelProvider);
     RuleEngine rules = ruleEngine.getIfAvailable();
     if (rules != null) {

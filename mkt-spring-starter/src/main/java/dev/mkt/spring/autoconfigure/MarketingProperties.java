@@ -549,16 +549,26 @@ public class MarketingProperties {
 
   /** Consent and privacy (the seed's {@code compliance} block). */
   public static class Compliance {
-    /** GDPR mode: PII is hashed in logs and exports, and data is deleted after {@code data-retention-days}. */
+    /**
+     * GDPR mode. mkt never logs email addresses in clear text and its pages mask them; exports and deletion after
+     * {@code data-retention-days} arrive with the retention work (see docs/spring.md#compliance).
+     */
     private boolean gdpr = true;
 
-    /** Whether marketing messages need a recorded consent; without one they are suppressed, not sent. */
-    private boolean consentRequired = true;
+    /**
+     * Whether marketing messages need a consent. When true, the application must provide at least one
+     * {@code ConsentGate} bean that knows its users' consents (start-up fails without one); its verdict is asked
+     * for every action at send time.
+     */
+    private boolean consentRequired = false;
 
-    /** Days after which a contact's personal data and activity are deleted. */
+    /** Days after which a contact's personal data and activity should be deleted (see docs/spring.md#compliance). */
     private int dataRetentionDays = 365;
 
-    /** Whether an opt-out stops every channel at once (otherwise per channel via unsubscribe). */
+    /**
+     * Whether an opt-out stops every channel at once. It always does in mkt ({@code Marketing.optOut}); per-channel
+     * stops are {@code Marketing.unsubscribe(user, channel)}. {@code false} is refused at start-up.
+     */
     private boolean optOutGlobal = true;
 
     public boolean isGdpr() {
@@ -591,6 +601,10 @@ public class MarketingProperties {
     }
 
     public void setOptOutGlobal(boolean optOutGlobal) {
+      if (!optOutGlobal) {
+        throw new IllegalArgumentException("mkt.compliance.opt-out-global=false is not supported: an opt-out always "
+            + "stops every channel; use Marketing.unsubscribe(userId, channel) to stop one channel");
+      }
       this.optOutGlobal = optOutGlobal;
     }
   }

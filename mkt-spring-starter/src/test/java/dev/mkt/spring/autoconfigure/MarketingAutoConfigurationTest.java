@@ -348,6 +348,25 @@ class MarketingAutoConfigurationTest {
   }
 
   @Test
+  void consentRequired_withoutAConsentGate_failsStartup() {
+    runner().withPropertyValues("mkt.compliance.consent-required=true").run(ctx -> assertThat(ctx).hasFailed()
+        .getFailure().rootCause().hasMessageContaining("needs a ConsentGate bean"));
+  }
+
+  @Test
+  void consentRequired_withAConsentGate_starts() {
+    runner().withPropertyValues("mkt.compliance.consent-required=true")
+        .withBean(dev.mkt.spi.ConsentGate.class, () -> (action, contact, now) -> dev.mkt.spi.ConsentVerdict.allow())
+        .run(ctx -> assertThat(ctx).hasNotFailed().hasSingleBean(Marketing.class));
+  }
+
+  @Test
+  void optOutGlobalFalse_isRefused() {
+    runner().withPropertyValues("mkt.compliance.opt-out-global=false").run(ctx -> assertThat(ctx).hasFailed()
+        .getFailure().rootCause().hasMessageContaining("opt-out-global=false is not supported"));
+  }
+
+  @Test
   void badIngestPath_failsStartup() {
     webRunner().withPropertyValues("mkt.web.events.path=events").run(ctx -> assertThat(ctx).hasFailed()
         .getFailure().rootCause().hasMessageContaining("must be a path starting with '/'"));
