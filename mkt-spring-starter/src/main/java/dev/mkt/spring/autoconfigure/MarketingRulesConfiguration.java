@@ -36,9 +36,28 @@ class MarketingRulesConfiguration implements BeanClassLoaderAware {
     this.classLoader = classLoader;
   }
 
+  /**
+   * Starts compiling the rules on a background thread as soon as the bean definitions are known, so that the
+   * compilation (the largest part of mkt's start-up) overlaps with the web server's creation; the rule engine
+   * bean then waits for it.
+   */
+  @Bean
+  static EarlyRulesCompilation mktEarlyRulesCompilation() {
+    return new EarlyRulesCompilation();
+  }
+
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean(RuleEngine.class)
-  DrlRuleEngine mktRuleEngine(MarketingProperties properties) {
+  DrlRuleEngine mktRuleEngine(MarketingProperties properties, EarlyRulesCompilation early) {
+    DrlRuleEngine engine = early.take();
+    if (engine == null) {
+      engine = compile(properties, classLoader);
+    }
+    log.info("mkt: {} rules loaded: {}", engine.ruleNames().size(), engine.ruleNames());
+    return engine;
+  }
+
+  static DrlRuleEngine compile(MarketingProperties properties, ClassLoader classLoader) {
     MarketingProperties.Rules r = properties.getRules();
     DrlRuleEngine.Builder b = DrlRuleEngine.builder().seedRules(r.isSeedTriggers()).classLoader(classLoader);
     for (String location : r.getLocations()) {
@@ -51,9 +70,7 @@ class MarketingRulesConfiguration implements BeanClassLoaderAware {
     if (!properties.getTriggers().isEmpty()) {
       b.triggers(Triggers.parse("mkt.triggers", triggersJson(properties.getTriggers())));
     }
-    DrlRuleEngine engine = b.build();
-    log.info("mkt: {} rules loaded: {}", engine.ruleNames().size(), engine.ruleNames());
-    return engine;
+    return b.build();
   }
 
   /** The triggers as the JSON list {@link Triggers#parse} reads, with property strings typed back. */
