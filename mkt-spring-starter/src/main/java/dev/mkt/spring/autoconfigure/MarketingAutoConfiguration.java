@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.BeanClassLoaderAware;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -44,8 +45,14 @@ import org.springframework.context.annotation.Import;
 @ConditionalOnBooleanProperty(name = "mkt.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(MarketingProperties.class)
 @Import(MarketingRulesConfiguration.class)
-public class MarketingAutoConfiguration {
+public class MarketingAutoConfiguration implements BeanClassLoaderAware {
   private static final Logger log = LoggerFactory.getLogger(MarketingAutoConfiguration.class);
+  private ClassLoader classLoader = MarketingAutoConfiguration.class.getClassLoader();
+
+  @Override
+  public void setBeanClassLoader(ClassLoader classLoader) {
+    this.classLoader = classLoader;
+  }
 
   /** The default stores; they back off when the application has its own, or its own engine. */
   @Configuration(proxyBeanMethods = false)
@@ -107,6 +114,7 @@ public class MarketingAutoConfiguration {
       builder.unsubscribeTokens(tokens);
     }
     builder.channelProperties(channelProperties(properties));
+    builder.channelClassLoader(classLoader); // ServiceLoader discovery of channel providers (mkt-channels)
     java.util.List<ConsentGate> gates = consentGates.orderedStream().toList();
     if (properties.getCompliance().isConsentRequired() && gates.isEmpty()) {
       throw new IllegalStateException("mkt.compliance.consent-required=true needs a ConsentGate bean that knows "

@@ -145,6 +145,25 @@ class MarketingRulesAutoConfigurationTest {
   }
 
   @Test
+  void withoutMktChannels_rulesThatSendEmail_failStartupNamingTheMissingProvider() {
+    runner().withClassLoader(new FilteredClassLoader(
+        new org.springframework.core.io.ClassPathResource("META-INF/services/dev.mkt.spi.ChannelProvider")))
+        .run(ctx -> {
+          assertThat(ctx).hasFailed();
+          assertThat(ctx.getStartupFailure()).rootCause()
+              .hasMessageContaining("no channel provider serves channel 'email'")
+              .hasMessageContaining("add mkt-channels");
+        });
+  }
+
+  @Test
+  void withoutMktChannels_anEngineWithoutRulesStarts() {
+    runner().withPropertyValues("mkt.rules.enabled=false").withClassLoader(new FilteredClassLoader(
+        new org.springframework.core.io.ClassPathResource("META-INF/services/dev.mkt.spi.ChannelProvider")))
+        .run(ctx -> assertThat(ctx).hasNotFailed().hasSingleBean(Marketing.class));
+  }
+
+  @Test
   void rulesDisabled_noRuleEngine() {
     runner().withPropertyValues("mkt.rules.enabled=false")
         .run(ctx -> assertThat(ctx).hasNotFailed().doesNotHaveBean(RuleEngine.class));
