@@ -116,13 +116,24 @@ public class DemoPages {
     row(b, "List-Unsubscribe", m.listUnsubscribe());
     b.append("</table>");
     if (m.html() != null) {
-      b.append("<h2>HTML</h2><iframe sandbox=\"\" style=\"width:100%;height:24rem;border:1px solid #ccc\" srcdoc=\"")
-          .append(esc(m.html())).append("\"></iframe>");
+      b.append("<h2>HTML</h2><iframe sandbox=\"\" style=\"width:100%;height:28rem;border:1px solid #ccc\" src=\"/inbox/")
+          .append(m.index()).append("/html\"></iframe>");
     }
     if (m.text() != null) {
       b.append("<h2>Text</h2><pre>").append(esc(m.text())).append("</pre>");
     }
     return ResponseEntity.ok().contentType(MediaType.TEXT_HTML).body(page(m.subject(), b.toString(), false));
+  }
+
+  /** The email's HTML part alone, sandboxed (no scripts, no same-origin access). */
+  @GetMapping(value = "/inbox/{index}/html", produces = MediaType.TEXT_HTML_VALUE)
+  public ResponseEntity<String> mailHtml(@PathVariable int index) {
+    DevInbox.Mail m = inbox.mail(index);
+    if (m == null || m.html() == null) {
+      return ResponseEntity.notFound().build();
+    }
+    return ResponseEntity.ok().contentType(MediaType.TEXT_HTML).header("Content-Security-Policy", "sandbox")
+        .body(m.html());
   }
 
   private static void row(StringBuilder b, String k, String v) {
@@ -187,10 +198,12 @@ public class DemoPages {
         + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><style>"
         + "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}"
         + "small{color:#888;font-weight:normal}table{border-collapse:collapse;width:100%}"
-        + "td,th{border-bottom:1px solid #eee;padding:.3rem .5rem;text-align:left;vertical-align:top}"
+        + "td,th{border-bottom:1px solid #eee;padding:.3rem .5rem;text-align:left;vertical-align:top;"
+        + "overflow-wrap:anywhere}"
         + ".cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(10rem,1fr));gap:.6rem}"
         + ".card{border:1px solid #ddd;border-radius:.4rem;padding:.6rem}.card b{display:block;font-size:1.6rem}"
-        + ".card span{color:#666;font-size:.85rem}form{margin:.5rem 0}</style></head><body>" + body
+        + ".card span{color:#666;font-size:.85rem}form{margin:.5rem 0}pre{white-space:pre-wrap}</style></head><body>"
+        + body
         + "</body></html>";
   }
 
