@@ -59,8 +59,8 @@ public final class EmailFixture implements AutoCloseable {
     Map<String, String> p = new LinkedHashMap<>();
     p.put("email.from", "Acme <hello@mail.acme.test>");
     p.put("email.reply-to", "Acme Support <support@acme.test>");
-    p.put("email.product.name", "Acme");
-    p.put("email.product.url", "https://app.acme.test");
+    p.put("product.name", "Acme");
+    p.put("product.url", "https://app.acme.test");
     p.put("email.smtp.host", "127.0.0.1");
     p.put("email.smtp.port", Integer.toString(smtpPort));
     p.put("email.smtp.security", "none");
