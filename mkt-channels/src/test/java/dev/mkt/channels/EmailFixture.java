@@ -10,7 +10,7 @@ import dev.mkt.MarketingBuilder;
 import dev.mkt.MarketingEvent;
 import dev.mkt.OutboxEntry;
 import dev.mkt.UnsubscribeTokens;
-import dev.mkt.internal.dispatch.MutableClock;
+import dev.mkt.test.MutableClock;
 import dev.mkt.spi.RuleEngine;
 import jakarta.mail.internet.MimeMessage;
 import java.net.URI;

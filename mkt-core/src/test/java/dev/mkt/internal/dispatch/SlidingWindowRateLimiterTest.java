@@ -1,5 +1,7 @@
 package dev.mkt.internal.dispatch;
 
+import dev.mkt.test.MutableClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.resilience4j.ratelimiter.RateLimiter;
