@@ -1,7 +1,5 @@
 package dev.mkt.internal.dispatch;
 
-import dev.mkt.test.MutableClock;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,6 +18,7 @@ import dev.mkt.UnsubscribeTokens;
 import dev.mkt.spi.ConsentVerdict;
 import dev.mkt.spi.Delivery;
 import dev.mkt.spi.DeliveryResult;
+import dev.mkt.test.MutableClock;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
