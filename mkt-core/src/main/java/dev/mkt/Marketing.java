@@ -91,6 +91,12 @@ public interface Marketing extends AutoCloseable {
    */
   boolean awaitProcessed(java.time.Duration timeout) throws InterruptedException;
 
+  /**
+   * Dispatch: each action's delivery state, the review queue (approve/reject), dead letters and their replay,
+   * counters and breaker states.
+   */
+  Dispatch dispatch();
+
   /** Stops the reactor and dispatcher, flushes the log and closes the stores. Idempotent. */
   @Override
   void close();

@@ -137,6 +137,78 @@ public final class MarketingBuilder {
     return this;
   }
 
+  // ---------------------------------------------------------------- dispatch and channels (issue 4)
+
+  private final DispatchSettingsBuilder dispatch = new DispatchSettingsBuilder();
+
+  /** Limits, frequency caps, quiet hours, review, retries, breakers. Default {@link DispatchConfig#ofDefaults()}. */
+  public MarketingBuilder dispatch(DispatchConfig config) {
+    dispatch.config = requireNonNull(config, "dispatch");
+    return this;
+  }
+
+  /**
+   * One channel property, e.g. {@code email.provider=smtp,resend}, {@code email.smtp.host=localhost},
+   * {@code email.from=Acme <hello@mail.acme.com>}. See docs/spi.md and docs/email.md.
+   */
+  public MarketingBuilder channelProperty(String key, String value) {
+    requireNonNull(key, "key");
+    requireNonNull(value, "value of " + key);
+    dispatch.properties.put(key.trim(), value);
+    return this;
+  }
+
+  /** Several channel properties (e.g. Spring's {@code mkt.channels.*} with the prefix removed). */
+  public MarketingBuilder channelProperties(java.util.Map<String, String> properties) {
+    properties.forEach(this::channelProperty);
+    return this;
+  }
+
+  /** A channel provider of the host application, used as if ServiceLoader had found it. */
+  public MarketingBuilder channelProvider(dev.mkt.spi.ChannelProvider provider) {
+    dispatch.providers.add(requireNonNull(provider, "channelProvider"));
+    return this;
+  }
+
+  /** Where ServiceLoader looks for channel providers. Default: the thread's context class loader. */
+  public MarketingBuilder channelClassLoader(ClassLoader loader) {
+    dispatch.classLoader = requireNonNull(loader, "channelClassLoader");
+    return this;
+  }
+
+  /** A compliance check run at send time, after opt-out and unsubscribe; gates run in the order added. */
+  public MarketingBuilder consentGate(dev.mkt.spi.ConsentGate gate) {
+    dispatch.consentGates.add(requireNonNull(gate, "consentGate"));
+    return this;
+  }
+
+  /** Signs the one-click unsubscribe links (with {@link DispatchConfig.Builder#unsubscribeUrl}). */
+  public MarketingBuilder unsubscribeTokens(UnsubscribeTokens tokens) {
+    dispatch.unsubscribeTokens = requireNonNull(tokens, "unsubscribeTokens");
+    return this;
+  }
+
+  /** Whether to start delivering. Default true; off, actions only accumulate in the outbox. */
+  public MarketingBuilder startDispatcher(boolean start) {
+    dispatch.start = start;
+    return this;
+  }
+
+  private static final class DispatchSettingsBuilder {
+    DispatchConfig config = DispatchConfig.ofDefaults();
+    final java.util.Map<String, String> properties = new java.util.LinkedHashMap<>();
+    final java.util.List<dev.mkt.spi.ChannelProvider> providers = new java.util.ArrayList<>();
+    final java.util.List<dev.mkt.spi.ConsentGate> consentGates = new java.util.ArrayList<>();
+    UnsubscribeTokens unsubscribeTokens;
+    ClassLoader classLoader;
+    boolean start = true;
+
+    dev.mkt.internal.dispatch.DispatchSettings build() {
+      return new dev.mkt.internal.dispatch.DispatchSettings(config, properties, providers, consentGates,
+          unsubscribeTokens, classLoader, start);
+    }
+  }
+
   /**
    * Opens the stores (recovering the log and rebuilding dedup state from it) and starts the reactor.
    *
@@ -146,6 +218,6 @@ public final class MarketingBuilder {
     EventLogConfig logConfig = eventLogConfig != null ? eventLogConfig
         : EventLogConfig.custom(dataDirectory.resolve("log")).fsync(fsync).build();
     return new DefaultMarketing(new EngineSettings(dataDirectory, clock, tracking, logConfig, eventLog,
-        dedupStore, ruleEngine, outbox, stateStore, reactorBatch, commitInterval, startReactor));
+        dedupStore, ruleEngine, outbox, stateStore, reactorBatch, commitInterval, startReactor, dispatch.build()));
   }
 }

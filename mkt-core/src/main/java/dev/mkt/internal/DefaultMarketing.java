@@ -57,6 +57,7 @@ public final class DefaultMarketing implements Marketing {
   private final Thread reactorThread;
   private final LongFunction<CompletableFuture<Void>> durability;
   private final ConsentOverrides consentOverrides = new ConsentOverrides();
+  private final dev.mkt.internal.dispatch.DispatchRuntime dispatch;
 
   private final LongAdder received = new LongAdder();
   private final LongAdder duplicates = new LongAdder();
@@ -76,6 +77,7 @@ public final class DefaultMarketing implements Marketing {
     this.ownsState = s.stateStore() == null;
     this.ownsDedup = s.dedupStore() == null;
     this.dedup = ownsDedup ? DedupStore.inMemory(DedupStore.DEFAULT_MAX_KEYS, clock) : s.dedupStore();
+    dev.mkt.internal.dispatch.DispatchRuntime opened = null;
     StateStore st = null;
     try {
       st = ownsState ? StateStore.embedded(s.dataDirectory().resolve("state")) : s.stateStore();
@@ -83,10 +85,16 @@ public final class DefaultMarketing implements Marketing {
         rebuildDedup();
       }
       this.state = new ReactorState(s.ruleEngine().activitySpec(), st);
+      opened = dev.mkt.internal.dispatch.DispatchRuntime.open(s.dispatch(), s.outbox(), s.dataDirectory(),
+          clock, s.ruleEngine(), this::contact);
+      this.dispatch = opened;
       this.deadLetters = new EventDeadLetters(s.dataDirectory().resolve("dead-letters"));
-      this.reactor = new Reactor(eventLog, state, s.ruleEngine(), s.outbox(), deadLetters, clock,
+      this.reactor = new Reactor(eventLog, state, s.ruleEngine(), dispatch.outbox(), deadLetters, clock,
           s.reactorBatch(), s.commitInterval());
     } catch (RuntimeException e) {
+      if (opened != null) {
+        opened.close();
+      }
       if (ownsState && st != null) {
         st.close();
       }
@@ -94,6 +102,7 @@ public final class DefaultMarketing implements Marketing {
       throw e;
     }
     this.stateStore = st;
+    dispatch.start();
     if (s.startReactor()) {
       reactorThread = new Thread(reactor, "mkt-reactor");
       reactorThread.setDaemon(true);
@@ -326,6 +335,11 @@ public final class DefaultMarketing implements Marketing {
     return reactor.awaitPosition(target, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
   }
 
+  @Override
+  public dev.mkt.Dispatch dispatch() {
+    return dispatch;
+  }
+
   /** The event dead letters (for tools and the actuator endpoint). */
   public EventDeadLetters deadLetters() {
     return deadLetters;
@@ -361,6 +375,7 @@ public final class DefaultMarketing implements Marketing {
         Thread.currentThread().interrupt();
       }
     }
+    dispatch.close();
     deadLetters.close();
     if (ownsState) {
       stateStore.close();

@@ -27,4 +27,5 @@ public record EngineSettings(
     StateStore stateStore,
     int reactorBatch,
     Duration commitInterval,
-    boolean startReactor) {}
+    boolean startReactor,
+    dev.mkt.internal.dispatch.DispatchSettings dispatch) {}
