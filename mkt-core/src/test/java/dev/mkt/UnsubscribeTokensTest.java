@@ -3,7 +3,7 @@ package dev.mkt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mkt.internal.dispatch.MutableClock;
+import dev.mkt.test.MutableClock;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Base64;

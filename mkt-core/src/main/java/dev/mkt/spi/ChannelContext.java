@@ -13,7 +13,8 @@ import java.util.Optional;
  * <p>Properties are flat strings (they map from {@code mkt.channels.*} in Spring, or
  * {@code MarketingBuilder.channelProperty}). A provider {@code email.smtp} asking for {@code host} gets
  * {@code email.smtp.host} if set, else the channel-wide {@code email.host}; so settings all email providers
- * share ({@code email.from}, {@code email.templates}) are written once.
+ * share ({@code email.from}, {@code email.templates}) are written once. Names starting with {@code product.}
+ * ({@code product.name}, {@code product.url}) fall back to the unprefixed key, shared by every channel.
  */
 public interface ChannelContext {
 
@@ -23,7 +24,10 @@ public interface ChannelContext {
   /** The channel, e.g. {@code email}. */
   String channel();
 
-  /** {@code <providerId>.<name>}, else {@code <channel>.<name>}; trimmed; blank counts as absent. */
+  /**
+   * {@code <providerId>.<name>}, else {@code <channel>.<name>} (else {@code <name>} for {@code product.*}); trimmed;
+   * blank counts as absent.
+   */
   Optional<String> property(String name);
 
   /** {@link #property(String)} or the default. */

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.mkt.Action;
 import dev.mkt.ActionType;
 import dev.mkt.Contact;
-import dev.mkt.internal.dispatch.MutableClock;
+import dev.mkt.test.MutableClock;
 import dev.mkt.internal.dispatch.TestChannelContexts;
 import java.nio.file.Path;
 import java.util.Map;

@@ -6,7 +6,7 @@ import dev.mkt.Action;
 import dev.mkt.ActionType;
 import dev.mkt.OutboxEntry;
 import dev.mkt.OutboxState;
-import dev.mkt.internal.dispatch.MutableClock;
+import dev.mkt.test.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -82,26 +82,33 @@ final class SmtpChannel implements Channel {
       healthy = true; // the session is fine; the server refused this message
       return classify(e);
     } catch (MessagingException e) {
-      return classify(e);
+      DeliveryResult r = classify(e);
+      if (r.status() == DeliveryResult.Status.RETRY && smtpCode(e) < 0) {
+        pool.drainIdle(); // the connection broke, not a server reply: the idle ones are suspect too
+      }
+      return r;
     } finally {
       pool.release(c, healthy);
     }
   }
 
-  /** 5xx: permanent for this message. 4xx and everything else: try again. */
-  private DeliveryResult classify(MessagingException e) {
-    int code = -1;
+  /** The SMTP reply code in the exception chain, or -1 if the failure was not a server reply. */
+  private static int smtpCode(MessagingException e) {
     for (Exception x = e; x != null; x = x instanceof MessagingException ? ((MessagingException) x).getNextException()
         : null) {
       if (x instanceof SMTPAddressFailedException) {
-        code = ((SMTPAddressFailedException) x).getReturnCode();
-        break;
+        return ((SMTPAddressFailedException) x).getReturnCode();
       }
       if (x instanceof SMTPSendFailedException) {
-        code = ((SMTPSendFailedException) x).getReturnCode();
-        break;
+        return ((SMTPSendFailedException) x).getReturnCode();
       }
     }
+    return -1;
+  }
+
+  /** 5xx: permanent for this message. 4xx and everything else: try again. */
+  private DeliveryResult classify(MessagingException e) {
+    int code = smtpCode(e);
     String reason = "smtp " + (code > 0 ? code + " " : "") + describe(e);
     if (code >= 500 && code < 600) {
       return DeliveryResult.failed(reason);

@@ -119,6 +119,17 @@ final class SmtpTransportPool implements AutoCloseable {
     }
   }
 
+  /**
+   * Closes every idle connection: after a connection-level failure (the server went away, restarted, or cut us
+   * off) the others are most likely dead too, and the next send should open a fresh one rather than find out.
+   */
+  void drainIdle() {
+    Connection c;
+    while ((c = idle.pollFirst()) != null) {
+      discard(c);
+    }
+  }
+
   int idleConnections() {
     return idle.size();
   }

@@ -10,7 +10,7 @@ import dev.mkt.Marketing;
 import dev.mkt.MarketingEvent;
 import dev.mkt.OutboxEntry;
 import dev.mkt.OutboxState;
-import dev.mkt.internal.dispatch.MutableClock;
+import dev.mkt.test.MutableClock;
 import dev.mkt.internal.dispatch.TestRules;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

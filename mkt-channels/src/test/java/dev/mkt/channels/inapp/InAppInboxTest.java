@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mkt.DispatchConfig;
 import dev.mkt.Marketing;
 import dev.mkt.OutboxState;
-import dev.mkt.internal.dispatch.MutableClock;
+import dev.mkt.test.MutableClock;
 import dev.mkt.internal.dispatch.TestRules;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;

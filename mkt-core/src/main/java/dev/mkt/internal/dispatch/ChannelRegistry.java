@@ -62,6 +62,11 @@ final class ChannelRegistry implements AutoCloseable {
     this.routes = routes;
   }
 
+  /** No channels (for an outbox that only records decisions). */
+  static ChannelRegistry none() {
+    return new ChannelRegistry(Map.of());
+  }
+
   Map<String, ProviderRoute> routes() {
     return routes;
   }
@@ -173,7 +178,7 @@ final class ChannelRegistry implements AutoCloseable {
           matched = true;
         }
       }
-      if (!matched) {
+      if (!matched && !key.startsWith(DefaultChannelContext.SHARED_PREFIX)) {
         log.warn("channel property {} belongs to no channel provider on the class path ({}); see {}", key,
             d.describe(), MISSING);
       }

@@ -16,6 +16,8 @@ import java.util.TreeMap;
 /** The {@link ChannelContext} of one provider. */
 final class DefaultChannelContext implements ChannelContext {
   static final String CONFIG_ANCHOR = "docs/spi.md#provider-configuration";
+  /** Unprefixed keys under this prefix are defaults for every channel. */
+  static final String SHARED_PREFIX = "product.";
 
   private final String providerId;
   private final String channel;
@@ -47,6 +49,9 @@ final class DefaultChannelContext implements ChannelContext {
     String v = properties.get(providerId + "." + name);
     if (v == null || v.isBlank()) {
       v = properties.get(channel + "." + name);
+    }
+    if ((v == null || v.isBlank()) && name.startsWith(SHARED_PREFIX)) {
+      v = properties.get(name); // product.name, product.url: shared by every channel
     }
     return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
   }

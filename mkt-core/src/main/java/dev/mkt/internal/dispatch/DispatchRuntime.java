@@ -70,20 +70,24 @@ public final class DispatchRuntime implements Dispatch, AutoCloseable {
       throw new IllegalArgumentException("DispatchConfig.unsubscribeUrl is set, but no UnsubscribeTokens were"
           + " given to sign the links (MarketingBuilder.unsubscribeTokens)");
     }
-    Set<String> templates = rules.templatesReferenced();
-    ChannelRegistry registry = ChannelRegistry.create(s, templates == null ? Set.of() : templates, clock,
-        dataDirectory);
     boolean owns = outbox == null;
-    Outbox store;
+    Outbox store = owns ? Outbox.embedded(dataDirectory.resolve("outbox"), clock, s.config().retention()) : outbox;
+    ChannelRegistry registry;
     try {
-      store = owns ? Outbox.embedded(dataDirectory.resolve("outbox"), clock, s.config().retention()) : outbox;
+      if (store.supportsDispatch()) {
+        Set<String> templates = rules.templatesReferenced();
+        registry = ChannelRegistry.create(s, templates == null ? Set.of() : templates, clock, dataDirectory);
+      } else {
+        // Nothing is delivered from a decision-recording outbox, so no channel is needed or checked.
+        log.info("the outbox {} records decisions only (supportsDispatch() is false): actions are not delivered",
+            store.getClass().getName());
+        registry = ChannelRegistry.none();
+      }
     } catch (RuntimeException e) {
-      registry.close();
+      if (owns) {
+        store.close();
+      }
       throw e;
-    }
-    if (!store.supportsDispatch()) {
-      log.info("the outbox {} records decisions only (supportsDispatch() is false): actions are not delivered",
-          store.getClass().getName());
     }
     if (s.config().unsubscribeUrl() == null && registry.routes().containsKey("email")) {
       log.warn("email is configured without one-click unsubscribe links (DispatchConfig.unsubscribeUrl); Gmail and"

@@ -18,6 +18,7 @@ import dev.mkt.UnsubscribeTokens;
 import dev.mkt.spi.ConsentVerdict;
 import dev.mkt.spi.Delivery;
 import dev.mkt.spi.DeliveryResult;
+import dev.mkt.test.MutableClock;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,6 +2,7 @@ package dev.mkt.internal.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mkt.test.MutableClock;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import java.time.Duration;
 import java.time.Instant;

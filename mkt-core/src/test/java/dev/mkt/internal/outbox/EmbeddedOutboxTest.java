@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.mkt.MarketingException;
 import dev.mkt.OutboxEntry;
 import dev.mkt.OutboxState;
-import dev.mkt.internal.dispatch.MutableClock;
+import dev.mkt.test.MutableClock;
 import dev.mkt.spi.Outbox;
 import dev.mkt.spi.OutboxContract;
 import java.io.IOException;
