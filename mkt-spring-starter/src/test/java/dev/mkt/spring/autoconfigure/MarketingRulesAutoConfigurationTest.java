@@ -146,7 +146,10 @@ class MarketingRulesAutoConfigurationTest {
 
   @Test
   void withoutMktChannels_rulesThatSendEmail_failStartupNamingTheMissingProvider() {
-    runner().withClassLoader(new FilteredClassLoader(
+    // The engine's own outbox (the capture outbox of runner() records decisions only and checks no channel).
+    new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(MarketingAutoConfiguration.class))
+        .withPropertyValues("mkt.data-directory=" + dir, "mkt.fsync=never")
+        .withClassLoader(new FilteredClassLoader(
         new org.springframework.core.io.ClassPathResource("META-INF/services/dev.mkt.spi.ChannelProvider")))
         .run(ctx -> {
           assertThat(ctx).hasFailed();
