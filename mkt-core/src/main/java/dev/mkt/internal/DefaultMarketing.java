@@ -76,7 +76,7 @@ public final class DefaultMarketing implements Marketing {
     this.durability = eventLog::whenDurable;
     this.ownsState = s.stateStore() == null;
     this.ownsDedup = s.dedupStore() == null;
-    this.dedup = ownsDedup ? DedupStore.inMemory(DedupStore.DEFAULT_MAX_KEYS, clock) : s.dedupStore();
+    this.dedup = ownsDedup ? DedupStore.inMemory(DedupStore.DEFAULT_MAX_KEYS, dedupWindow, clock) : s.dedupStore();
     dev.mkt.internal.dispatch.DispatchRuntime opened = null;
     StateStore st = null;
     try {

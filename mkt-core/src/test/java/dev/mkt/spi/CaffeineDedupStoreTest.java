@@ -11,12 +11,12 @@ class CaffeineDedupStoreTest extends DedupStoreContract {
 
   @Override
   protected DedupStore create(MutableClock clock) {
-    return DedupStore.inMemory(10_000, clock);
+    return DedupStore.inMemory(10_000, Duration.ofHours(1), clock);
   }
 
   @Test
   void sizePressureEvictionsAreCountedAndVisible() {
-    CaffeineDedupStore small = new CaffeineDedupStore(100, clock);
+    CaffeineDedupStore small = new CaffeineDedupStore(100, Duration.ofHours(1), clock, Runnable::run);
     for (int i = 0; i < 1_000; i++) {
       small.markIfAbsent("k" + i, Duration.ofHours(1));
     }
@@ -29,12 +29,18 @@ class CaffeineDedupStoreTest extends DedupStoreContract {
 
   @Test
   void expirationsAreCountedSeparately() {
-    CaffeineDedupStore s = new CaffeineDedupStore(100, clock);
+    CaffeineDedupStore s = new CaffeineDedupStore(100, Duration.ofSeconds(1), clock, Runnable::run);
     s.markIfAbsent("a", Duration.ofSeconds(1));
     clock.advance(Duration.ofSeconds(2));
     s.cleanUp();
     assertThat(s.stats().expirations()).isEqualTo(1);
     assertThat(s.stats().sizeEvictions()).isZero();
+  }
+
+  @Test
+  void aTtlLongerThanTheWindowIsRefused() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.markIfAbsent("a", Duration.ofHours(2)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT2H");
   }
 
   @Test

@@ -2,13 +2,14 @@ package dev.mkt.internal.dedup;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.mkt.spi.DedupStats;
 import dev.mkt.spi.DedupStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -16,51 +17,53 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The default {@link DedupStore}: a bounded Caffeine cache whose entries expire a per-key TTL after they were
- * written. The value is the TTL in nanoseconds, read by the {@link Expiry}.
+ * The default {@link DedupStore}: a bounded Caffeine cache with {@code expireAfterWrite(window)}.
+ *
+ * <p>Each value is the key's own deadline on the cache's ticker, so a key marked with a shorter TTL (the engine
+ * re-marks the keys of the last window with their remaining TTL after a restart) expires logically at its
+ * deadline, and physically at the latest after the window. Fixed write-order expiry is cheaper than Caffeine's
+ * variable expiry (no timer wheel), and maintenance runs on Caffeine's executor, off the producers' path.
  */
 public final class CaffeineDedupStore implements DedupStore {
   private static final Logger log = LoggerFactory.getLogger(CaffeineDedupStore.class);
   private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
   private final Cache<String, Long> cache;
+  private final ConcurrentMap<String, Long> map;
   private final Ticker ticker;
   private final long maxKeys;
+  private final long windowNanos;
   private final LongAdder marked = new LongAdder();
   private final LongAdder duplicates = new LongAdder();
   private final LongAdder sizeEvictions = new LongAdder();
   private final LongAdder expirations = new LongAdder();
   private final AtomicLong lastWarnNanos = new AtomicLong(Long.MIN_VALUE / 2);
 
-  public CaffeineDedupStore(long maxKeys, Clock clock) {
+  /**
+   * A store of at most {@code maxKeys} keys, each kept at most {@code window}.
+   *
+   * @param executor where Caffeine runs its maintenance; {@code null} for Caffeine's default (the common pool)
+   */
+  public CaffeineDedupStore(long maxKeys, Duration window, Clock clock, Executor executor) {
     if (maxKeys < 1) {
       throw new IllegalArgumentException("dedup maxKeys must be >= 1, but was " + maxKeys);
     }
+    if (window.isNegative() || window.isZero()) {
+      throw new IllegalArgumentException("dedup window must be > 0, but was " + window);
+    }
     this.maxKeys = maxKeys;
+    this.windowNanos = window.toNanos();
     this.ticker = clock.equals(Clock.systemUTC()) || clock.equals(Clock.systemDefaultZone())
         ? Ticker.systemTicker() : () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
-    this.cache = Caffeine.newBuilder()
+    Caffeine<Object, Object> b = Caffeine.newBuilder()
         .maximumSize(maxKeys)
-        .ticker(ticker)
-        .executor(Runnable::run)
-        .expireAfter(new Expiry<String, Long>() {
-          @Override
-          public long expireAfterCreate(String key, Long ttlNanos, long currentTime) {
-            return ttlNanos;
-          }
-
-          @Override
-          public long expireAfterUpdate(String key, Long ttlNanos, long currentTime, long currentDuration) {
-            return ttlNanos;
-          }
-
-          @Override
-          public long expireAfterRead(String key, Long ttlNanos, long currentTime, long currentDuration) {
-            return currentDuration;
-          }
-        })
-        .evictionListener((String key, Long v, RemovalCause cause) -> onEviction(cause))
-        .build();
+        .expireAfterWrite(window)
+        .ticker(ticker);
+    if (executor != null) {
+      b.executor(executor);
+    }
+    this.cache = b.evictionListener((String key, Long v, RemovalCause cause) -> onEviction(cause)).build();
+    this.map = cache.asMap();
   }
 
   private void onEviction(RemovalCause cause) {
@@ -81,11 +84,14 @@ public final class CaffeineDedupStore implements DedupStore {
   @Override
   public boolean markIfAbsent(String key, Duration ttl) {
     long ttlNanos = ttl.toNanos();
-    if (ttlNanos <= 0) {
-      throw new IllegalArgumentException("dedup ttl must be > 0, but was " + ttl);
+    if (ttlNanos <= 0 || ttlNanos > windowNanos) {
+      throw new IllegalArgumentException("dedup ttl must be in (0, " + Duration.ofNanos(windowNanos)
+          + "], but was " + ttl);
     }
-    Long prev = cache.asMap().putIfAbsent(key, ttlNanos);
-    if (prev == null) {
+    long now = ticker.read();
+    Long deadline = now + ttlNanos;
+    Long prev = map.putIfAbsent(key, deadline);
+    if (prev == null || (prev - now <= 0 && map.replace(key, prev, deadline))) {
       marked.increment();
       return true;
     }
@@ -100,7 +106,8 @@ public final class CaffeineDedupStore implements DedupStore {
 
   @Override
   public boolean contains(String key) {
-    return cache.getIfPresent(key) != null;
+    Long deadline = cache.getIfPresent(key);
+    return deadline != null && deadline - ticker.read() > 0;
   }
 
   @Override
