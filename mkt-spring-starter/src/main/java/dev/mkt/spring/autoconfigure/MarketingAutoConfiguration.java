@@ -59,11 +59,12 @@ public class MarketingAutoConfiguration implements BeanClassLoaderAware {
   @ConditionalOnMissingBean(Marketing.class)
   static class Stores {
 
-    /** Caffeine dedup store, bounded by {@code mkt.dedup.max-keys}. */
+    /** Caffeine dedup store, bounded by {@code mkt.dedup.max-keys}, keys kept for {@code mkt.dedup.window}. */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     DedupStore mktDedupStore(MarketingProperties properties) {
-      return DedupStore.inMemory(properties.getDedup().getMaxKeys(), Clock.systemUTC());
+      return DedupStore.inMemory(properties.getDedup().getMaxKeys(), properties.getDedup().getWindow(),
+          Clock.systemUTC());
     }
 
     /** The embedded, crash-safe event log in {@code <mkt.data-directory>/log}. */

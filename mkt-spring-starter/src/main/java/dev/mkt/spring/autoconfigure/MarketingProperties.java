@@ -228,8 +228,11 @@ public class MarketingProperties {
      */
     private DedupKey key = DedupKey.EVENT_ID;
 
-    /** Upper bound of keys the in-memory dedup store holds; beyond it the oldest go early (counted). */
-    private long maxKeys = 1_000_000;
+    /**
+     * Upper bound of keys the in-memory dedup store holds; beyond it the oldest go early (counted, and a duplicate
+     * older than them gets through). Size it for your rate: at 1,000 events/s a 1 h window holds 3.6 M keys.
+     */
+    private long maxKeys = dev.mkt.spi.DedupStore.DEFAULT_MAX_KEYS;
 
     public Duration getWindow() {
       return window;

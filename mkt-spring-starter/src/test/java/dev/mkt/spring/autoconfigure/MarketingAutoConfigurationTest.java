@@ -130,7 +130,7 @@ class MarketingAutoConfigurationTest {
 
   @Test
   void userDedupStore_replacesTheDefault() {
-    DedupStore mine = DedupStore.inMemory(10, Clock.systemUTC());
+    DedupStore mine = DedupStore.inMemory(10, Duration.ofHours(1), Clock.systemUTC());
     runner().withBean("myDedup", DedupStore.class, () -> mine).run(ctx -> {
       assertThat(ctx).hasSingleBean(DedupStore.class);
       ctx.getBean(Marketing.class).track(MarketingEvent.builder("signup", "u1").id("mine-1").build());
