@@ -239,6 +239,36 @@ class MarketingAutoConfigurationTest {
         .run(ctx -> assertThat(ctx).hasSingleBean(MarketingMetrics.class).hasBean("myMetrics"));
   }
 
+  @Test
+  void userIngestAndUnsubscribeBeans_replaceTheDefaults() {
+    dev.mkt.UnsubscribeTokens tokens = dev.mkt.UnsubscribeTokens.custom("a-very-long-unsubscribe-secret-of-mine-0123")
+        .build();
+    webRunner().withPropertyValues("mkt.web.events.allow-unsigned=true")
+        .withBean("myTokens", dev.mkt.UnsubscribeTokens.class, () -> tokens)
+        .withBean("myIngest", EventIngest.class, () -> new EventIngest(
+            Marketing.builder().dataDirectory(dir.resolve("x")).build(), null,
+            dev.mkt.spring.web.IngestOptions.DEFAULTS))
+        .withBean("mktEventIngestRoutes", RouterFunction.class,
+            () -> org.springframework.web.servlet.function.RouterFunctions.route()
+                .POST("/my/events", r -> org.springframework.web.servlet.function.ServerResponse.accepted().build())
+                .build())
+        .run(ctx -> {
+          assertThat(ctx).hasNotFailed().hasSingleBean(dev.mkt.UnsubscribeTokens.class)
+              .hasSingleBean(EventIngest.class).hasBean("myIngest").hasBean("mktUnsubscribeRoutes");
+          assertThat(ctx.getBean(dev.mkt.UnsubscribeTokens.class)).isSameAs(tokens);
+          assertThat(dir.resolve("unsubscribe.key")).doesNotExist();
+        });
+  }
+
+  @Test
+  void userEndpointAndHealthIndicator_replaceTheDefaults() {
+    runner().withBean("myEndpoint", MarketingEndpoint.class,
+        () -> new MarketingEndpoint(Marketing.builder().dataDirectory(dir.resolve("y")).build(), null))
+        .withBean("marketingHealthIndicator", String.class, () -> "mine")
+        .run(ctx -> assertThat(ctx).hasNotFailed().hasSingleBean(MarketingEndpoint.class).hasBean("myEndpoint")
+            .doesNotHaveBean(MarketingHealthIndicator.class));
+  }
+
   // ------------------------------------------------------------------ absent optional classes
 
   @Test
