@@ -200,6 +200,7 @@ class EmailEndToEndTest {
     java.util.Map<String, Object> details = health.health().getDetails();
     assertThat((java.util.Map<String, Object>) details.get("dispatch")).containsKey("breakers")
         .containsEntry("backlog", 0L);
+    assertThat(details).containsKeys("log", "dedup", "state", "reactor");
     assertThat(health.health().getStatus().getCode()).isEqualTo("UP");
 
     assertThat(endpoint.overview()).containsKeys("stats", "rules", "outbox", "breakers", "deadLetters");

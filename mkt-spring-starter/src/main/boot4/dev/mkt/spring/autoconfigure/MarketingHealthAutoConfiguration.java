@@ -3,6 +3,7 @@ package dev.mkt.spring.autoconfigure;
 import dev.mkt.Marketing;
 import dev.mkt.spi.DedupStore;
 import dev.mkt.spi.EventLog;
+import dev.mkt.spi.StateStore;
 import dev.mkt.spring.actuate.MarketingHealth;
 import dev.mkt.spring.actuate.MarketingHealthIndicator;
 import org.springframework.beans.factory.ObjectProvider;
@@ -26,8 +27,9 @@ public class MarketingHealthAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean(name = "marketingHealthIndicator")
   MarketingHealthIndicator marketingHealthIndicator(Marketing marketing, ObjectProvider<EventLog> eventLog,
-      ObjectProvider<DedupStore> dedupStore, MarketingProperties properties) {
+      ObjectProvider<DedupStore> dedupStore, ObjectProvider<StateStore> stateStore,
+      MarketingProperties properties) {
     return new MarketingHealthIndicator(new MarketingHealth(marketing, eventLog.getIfUnique(),
-        dedupStore.getIfUnique(), properties.getActuator().getMaxLag()));
+        dedupStore.getIfUnique(), stateStore.getIfUnique(), properties.getActuator().getMaxLag()));
   }
 }

@@ -11,13 +11,14 @@ import dev.mkt.spi.DedupStore;
 import dev.mkt.spi.EventLog;
 import dev.mkt.spi.EventLogStats;
 import dev.mkt.spi.LogRecovery;
+import dev.mkt.spi.StateStore;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * The engine's health, independent of the Spring Boot version: the event log (segments, size, corruption met,
  * what recovery truncated), the reactor (lag against {@code maxLag}), dead letters, dedup (size, early
- * evictions). The Boot-specific {@code MarketingHealthIndicator} turns it into an actuator {@code Health}.
+ * evictions), the state store (users, checkpoint position). The Boot-specific {@code MarketingHealthIndicator} turns it into an actuator {@code Health}.
  *
  * Dispatch: the backlog (due and retrying actions), actions awaiting review, dead actions, and the state of each
  * provider's circuit breaker.
@@ -39,6 +40,7 @@ public final class MarketingHealth {
   private final Marketing marketing;
   private final EventLog eventLog;
   private final DedupStore dedupStore;
+  private final StateStore stateStore;
   private final long maxLag;
 
   /**
@@ -46,9 +48,18 @@ public final class MarketingHealth {
    * @param dedupStore the engine's dedup store, or {@code null} if not known
    */
   public MarketingHealth(Marketing marketing, EventLog eventLog, DedupStore dedupStore, long maxLag) {
+    this(marketing, eventLog, dedupStore, null, maxLag);
+  }
+
+  /**
+   * @param stateStore the engine's state store, or {@code null} if not known
+   */
+  public MarketingHealth(Marketing marketing, EventLog eventLog, DedupStore dedupStore, StateStore stateStore,
+      long maxLag) {
     this.marketing = requireNonNull(marketing, "marketing");
     this.eventLog = eventLog;
     this.dedupStore = dedupStore;
+    this.stateStore = stateStore;
     this.maxLag = maxLag;
   }
 
@@ -101,6 +112,12 @@ public final class MarketingHealth {
       dedup.put("sizeEvictions", ds.sizeEvictions());
       dedup.put("persistent", dedupStore.persistent());
       details.put("dedup", dedup);
+    }
+    if (stateStore != null) {
+      Map<String, Object> state = new LinkedHashMap<>();
+      state.put("users", stateStore.size());
+      state.put("checkpointPosition", stateStore.position());
+      details.put("state", state);
     }
     boolean up = s.lag() <= maxLag;
     if (!up) {
