@@ -1,0 +1,83 @@
+package dev.mkt.benchmarks.e2e;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Start-up time of the demo application: JVM start to "ready" (Spring's {@code ApplicationReadyEvent}: web server
+ * up, engine open, rules compiled), as the demo itself reports it. Each run is a fresh JVM with a fresh data
+ * directory; the simulator is off. Variants, measured in the same run:
+ *
+ * <ul>
+ *   <li>{@code plain}: {@code java -jar mkt-demo.jar}, what a user runs;</li>
+ *   <li>{@code c1}: the same with {@code -XX:TieredStopAtLevel=1} (what {@code spring-boot:run} does);</li>
+ *   <li>{@code baseline}: the same jar with {@code mkt.enabled=false}: Spring Boot, Tomcat, actuator and the
+ *       demo's pages without the engine, so the difference is what mkt (engine, rules, channels) costs.</li>
+ * </ul>
+ *
+ * <p>Run: {@code mvn -B -pl mkt-demo,benchmarks -am package -DskipTests} then
+ * {@code java -cp benchmarks/target/benchmarks.jar dev.mkt.benchmarks.e2e.DemoStartup mkt-demo/target/mkt-demo.jar 5}
+ * (jar, runs per variant). Prints each run and the median per variant. Results: docs/benchmarks.md.
+ */
+public final class DemoStartup {
+  private static final Pattern READY = Pattern.compile("ready in (\\d+) ms");
+
+  private DemoStartup() {}
+
+  public static void main(String[] args) throws Exception {
+    Path jar = Path.of(args.length > 0 ? args[0] : "mkt-demo/target/mkt-demo.jar");
+    int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String[][] variants = {
+        {"plain"},
+        {"c1", "-XX:TieredStopAtLevel=1"},
+        {"baseline", "-Dmkt.enabled=false"},
+    };
+    for (String[] v : variants) {
+      List<Long> times = new ArrayList<>();
+      for (int i = 0; i < runs; i++) {
+        Path data = Files.createTempDirectory("mkt-startup");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java);
+        cmd.addAll(Arrays.asList(v).subList(1, v.length));
+        cmd.addAll(List.of("-jar", jar.toString(), "--server.port=0", "--demo.simulator.enabled=false",
+            "--mkt.data-directory=" + data));
+        long ms = runOnce(cmd);
+        times.add(ms);
+        System.out.printf("%-9s run %d: %d ms%n", v[0], i + 1, ms);
+      }
+      times.sort(null);
+      System.out.printf("%-9s median %d ms (min %d, max %d)%n", v[0], times.get(times.size() / 2), times.get(0),
+          times.get(times.size() - 1));
+    }
+  }
+
+  private static long runOnce(List<String> cmd) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        Matcher m = READY.matcher(line);
+        if (m.find()) {
+          return Long.parseLong(m.group(1));
+        }
+      }
+      throw new IllegalStateException("the demo exited without reporting ready: " + cmd);
+    } finally {
+      p.destroy();
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+    }
+  }
+}

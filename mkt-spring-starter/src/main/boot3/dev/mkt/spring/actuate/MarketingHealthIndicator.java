@@ -1,0 +1,21 @@
+package dev.mkt.spring.actuate;
+
+import static java.util.Objects.requireNonNull;
+
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
+
+/** The {@code marketing} health contributor (Spring Boot 3 API). See {@link MarketingHealth}. */
+public class MarketingHealthIndicator implements HealthIndicator {
+  private final MarketingHealth health;
+
+  public MarketingHealthIndicator(MarketingHealth health) {
+    this.health = requireNonNull(health, "health");
+  }
+
+  @Override
+  public Health health() {
+    MarketingHealth.Report r = health.check();
+    return (r.up() ? Health.up() : Health.down()).withDetails(r.details()).build();
+  }
+}
