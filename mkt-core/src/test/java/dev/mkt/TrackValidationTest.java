@@ -192,6 +192,17 @@ class TrackValidationTest {
   }
 
   @Test
+  void aRejectionMidPayloadLeavesNoTraceInTheNextEventsBytes() throws Exception {
+    mkt.track(event().put("a", 1).put("score", Double.NaN).put("z", 2).build());
+    mkt.track(event().put("blob", "x".repeat(40_000)).build());
+    MarketingEvent good = event().id("good").put("feature_name", "export").build();
+    TrackResult r = mkt.track(good);
+    r.durable().get();
+    byte[] stored = ((dev.mkt.internal.DefaultMarketing) mkt).eventLog().read(r.position(), 1).records().get(0).data();
+    assertThat(MarketingEvent.fromJson(stored)).isEqualTo(good);
+  }
+
+  @Test
   void hugeJsonNumberIsNotFinite() {
     TrackResult r = mkt.trackJson("{\"type\":\"a\",\"userId\":\"u\",\"payload\":{\"x\":1e999}}".getBytes(StandardCharsets.UTF_8));
     assertRejected(r, RejectReason.NON_FINITE_NUMBER, "payload.x");

@@ -45,7 +45,6 @@ public final class EventCodec {
 
   private final JsonFactory factory;
   private final ObjectMapper mapper;
-  private final ThreadLocal<Buffer> buffers = ThreadLocal.withInitial(Buffer::new);
 
   private EventCodec() {
     this.mapper = JsonMapper.builder()
@@ -112,10 +111,29 @@ public final class EventCodec {
     checkSurrogates(field, value);
   }
 
+  /** A generator kept per thread and reused across events (creating one costs more than writing an event). */
+  private static final class Writer {
+    final Buffer buf = new Buffer();
+    JsonGenerator gen;
+  }
+
+  private final ThreadLocal<Writer> writers = ThreadLocal.withInitial(Writer::new);
+
+  private JsonGenerator generator(Writer w) throws IOException {
+    if (w.gen == null) {
+      w.gen = factory.createGenerator(w.buf);
+      w.gen.setRootValueSeparator(null);
+    }
+    return w.gen;
+  }
+
   private byte[] write(MarketingEvent e, int maxDepth, int maxPayloadBytes) {
-    Buffer buf = buffers.get();
+    Writer w = writers.get();
+    Buffer buf = w.buf;
     buf.reset(maxPayloadBytes == Integer.MAX_VALUE ? Integer.MAX_VALUE : maxPayloadBytes + 4096);
-    try (JsonGenerator g = factory.createGenerator(buf)) {
+    boolean ok = false;
+    try {
+      JsonGenerator g = generator(w);
       g.writeStartObject();
       g.writeStringField("id", e.id());
       g.writeStringField("type", e.type());
@@ -134,10 +152,17 @@ public final class EventCodec {
         throw tooLarge(payloadBytes, maxPayloadBytes);
       }
       g.writeEndObject();
+      g.flush();
+      ok = true;
     } catch (Buffer.Overflow o) {
       throw tooLarge(o.size, maxPayloadBytes);
     } catch (IOException ex) {
       throw new UncheckedIOException(ex);
+    } finally {
+      if (!ok) {
+        // A failed event leaves the generator mid-object: start the next one with a fresh generator.
+        w.gen = null;
+      }
     }
     return buf.toByteArray();
   }

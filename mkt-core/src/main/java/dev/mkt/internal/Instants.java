@@ -3,8 +3,6 @@ package dev.mkt.internal;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 
 /**
  * Fast ISO-8601 text for instants on the hot path: {@link #format} writes exactly what {@link Instant#toString()}
@@ -14,27 +12,39 @@ import java.time.ZoneOffset;
 public final class Instants {
   private Instants() {}
 
+  /** The last day formatted on this thread, as {@code yyyy-MM-ddT}: events of one day share the date part. */
+  private static final ThreadLocal<long[]> LAST_DAY = ThreadLocal.withInitial(() -> new long[] {Long.MIN_VALUE});
+  private static final ThreadLocal<char[]> LAST_DAY_TEXT = ThreadLocal.withInitial(() -> new char[11]);
+
   public static String format(Instant t) {
     long sec = t.getEpochSecond();
     int nanos = t.getNano();
-    LocalDateTime dt = LocalDateTime.ofEpochSecond(sec, 0, ZoneOffset.UTC);
-    int year = dt.getYear();
-    if (year < 0 || year > 9999) {
-      return t.toString();
+    long day = Math.floorDiv(sec, 86_400);
+    int secOfDay = (int) Math.floorMod(sec, 86_400);
+    long[] lastDay = LAST_DAY.get();
+    char[] dayText = LAST_DAY_TEXT.get();
+    if (lastDay[0] != day) {
+      LocalDate d = LocalDate.ofEpochDay(day);
+      int year = d.getYear();
+      if (year < 0 || year > 9999) {
+        return t.toString();
+      }
+      digits(dayText, 0, year, 4);
+      dayText[4] = '-';
+      digits(dayText, 5, d.getMonthValue(), 2);
+      dayText[7] = '-';
+      digits(dayText, 8, d.getDayOfMonth(), 2);
+      dayText[10] = 'T';
+      lastDay[0] = day;
     }
     char[] c = new char[30];
-    int n = 0;
-    n = digits(c, n, year, 4);
-    c[n++] = '-';
-    n = digits(c, n, dt.getMonthValue(), 2);
-    c[n++] = '-';
-    n = digits(c, n, dt.getDayOfMonth(), 2);
-    c[n++] = 'T';
-    n = digits(c, n, dt.getHour(), 2);
+    System.arraycopy(dayText, 0, c, 0, 11);
+    int n = 11;
+    n = digits(c, n, secOfDay / 3600, 2);
     c[n++] = ':';
-    n = digits(c, n, dt.getMinute(), 2);
+    n = digits(c, n, secOfDay / 60 % 60, 2);
     c[n++] = ':';
-    n = digits(c, n, dt.getSecond(), 2);
+    n = digits(c, n, secOfDay % 60, 2);
     if (nanos > 0) {
       c[n++] = '.';
       if (nanos % 1_000_000 == 0) {
