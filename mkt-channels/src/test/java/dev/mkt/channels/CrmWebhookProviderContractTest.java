@@ -24,7 +24,7 @@ class CrmWebhookProviderContractTest extends ChannelProviderContract {
   @Override
   protected Map<String, String> validProperties() {
     return Map.of("crm.webhook.url", "http://127.0.0.1:9/hooks", "crm.webhook.secret",
-        "a-webhook-secret-long-enough-1234");
+        "whsec_" + java.util.Base64.getEncoder().encodeToString("a-webhook-secret-long-enough-1234".getBytes()));
   }
 
   @Override

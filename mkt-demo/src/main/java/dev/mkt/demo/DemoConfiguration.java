@@ -1,7 +1,7 @@
 package dev.mkt.demo;
 
 import dev.mkt.Marketing;
-import dev.mkt.spring.web.StandardWebhooks;
+import dev.mkt.StandardWebhooks;
 import java.net.URI;
 import java.time.Duration;
 import org.springframework.beans.factory.ObjectProvider;

@@ -2,8 +2,8 @@ package dev.mkt.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.mkt.spring.web.StandardWebhooks;
-import dev.mkt.spring.web.WebhookSignatureException;
+import dev.mkt.StandardWebhooks;
+import dev.mkt.WebhookSignatureException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.time.Clock;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mkt.Marketing;
 import dev.mkt.MarketingEvent;
 import dev.mkt.TrackResult;
-import dev.mkt.spring.web.StandardWebhooks;
+import dev.mkt.StandardWebhooks;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -7,7 +7,7 @@ import com.icegreen.greenmail.util.ServerSetup;
 import dev.mkt.Marketing;
 import dev.mkt.spring.testapp.TestApplication;
 import dev.mkt.OutboxState;
-import dev.mkt.spring.web.StandardWebhooks;
+import dev.mkt.StandardWebhooks;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.net.URI;
@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -35,6 +36,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * The whole path over real HTTP and real SMTP: signed events POSTed to the ingest endpoint, the DRL welcome rule,
  * the dispatcher, the SMTP channel, GreenMail; then the one-click unsubscribe link of that email.
  */
+// The engine writes into the @TempDir until it closes: close the context before JUnit deletes it.
+@DirtiesContext
 @SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class EmailEndToEndTest {
   static final String SECRET = StandardWebhooks.newSecret();

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mkt.Marketing;
 import dev.mkt.spring.testapp.TestApplication;
-import dev.mkt.spring.web.StandardWebhooks;
+import dev.mkt.StandardWebhooks;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,11 +19,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The ingest endpoint over real HTTP: each Standard Webhooks test vector gets the right status. */
+// The engine writes into the @TempDir until it closes: close the context before JUnit deletes it.
+@DirtiesContext
 @SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class IngestHttpTest {
   static final String CURRENT = StandardWebhooks.newSecret();

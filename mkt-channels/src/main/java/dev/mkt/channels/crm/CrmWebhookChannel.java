@@ -1,5 +1,7 @@
 package dev.mkt.channels.crm;
 
+import dev.mkt.StandardWebhooks;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mkt.Action;
@@ -98,9 +100,9 @@ final class CrmWebhookChannel implements Channel {
     long ts = now.getEpochSecond();
     HttpRequest req = HttpRequest.newBuilder(url).timeout(timeout)
         .header("Content-Type", "application/json")
-        .header(StandardWebhooks.ID, id)
-        .header(StandardWebhooks.TIMESTAMP, Long.toString(ts))
-        .header(StandardWebhooks.SIGNATURE, signer.sign(id, ts, body))
+        .header(StandardWebhooks.ID_HEADER, id)
+        .header(StandardWebhooks.TIMESTAMP_HEADER, Long.toString(ts))
+        .header(StandardWebhooks.SIGNATURE_HEADER, signer.sign(id, ts, body))
         .header("User-Agent", "mkt-channels")
         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
     HttpResponse<String> r;

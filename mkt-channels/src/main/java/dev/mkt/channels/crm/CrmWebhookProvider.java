@@ -1,5 +1,7 @@
 package dev.mkt.channels.crm;
 
+import dev.mkt.StandardWebhooks;
+
 import dev.mkt.spi.Channel;
 import dev.mkt.spi.ChannelContext;
 import dev.mkt.spi.ChannelProvider;
@@ -46,7 +48,8 @@ public final class CrmWebhookProvider implements ChannelProvider {
     }
     StandardWebhooks signer;
     try {
-      signer = StandardWebhooks.withSecret(ctx.requireProperty("secret"));
+      signer = StandardWebhooks.of(java.util.List.of(ctx.requireProperty("secret")),
+          StandardWebhooks.DEFAULT_TOLERANCE, ctx.clock());
     } catch (IllegalArgumentException e) {
       throw ctx.invalid("secret", e.getMessage());
     }

@@ -1,5 +1,7 @@
 package dev.mkt.channels.crm;
 
+import dev.mkt.StandardWebhooks;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -149,7 +151,7 @@ class CrmWebhookTest {
 
   @Test
   void aWrongSecret_isRefusedByTheReceiver_andRetriedUntilFixed() throws Exception {
-    start("a-different-secret-of-enough-length-000");
+    start(StandardWebhooks.newSecret()); // another valid secret than the receiver checks
     OutboxEntry e = task("u1");
     assertThat(e.state()).isEqualTo(OutboxState.RETRYING);
     assertThat(e.reason()).isEqualTo("webhook 401");

@@ -5,7 +5,7 @@ import dev.mkt.UnsubscribeTokens;
 import dev.mkt.spring.web.EventIngest;
 import dev.mkt.spring.web.IngestOptions;
 import dev.mkt.spring.web.IngestRoutes;
-import dev.mkt.spring.web.StandardWebhooks;
+import dev.mkt.StandardWebhooks;
 import dev.mkt.spring.web.UnsubscribeRoutes;
 import java.time.Clock;
 import java.util.List;

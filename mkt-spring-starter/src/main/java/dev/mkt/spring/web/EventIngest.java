@@ -1,5 +1,8 @@
 package dev.mkt.spring.web;
 
+import dev.mkt.StandardWebhooks;
+import dev.mkt.WebhookSignatureException;
+
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;

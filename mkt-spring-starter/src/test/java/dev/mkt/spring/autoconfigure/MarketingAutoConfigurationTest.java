@@ -18,7 +18,7 @@ import dev.mkt.spring.actuate.MarketingEndpoint;
 import dev.mkt.spring.actuate.MarketingHealthIndicator;
 import dev.mkt.spring.actuate.MarketingMetrics;
 import dev.mkt.spring.web.EventIngest;
-import dev.mkt.spring.web.StandardWebhooks;
+import dev.mkt.StandardWebhooks;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.nio.file.Path;
 import java.time.Clock;

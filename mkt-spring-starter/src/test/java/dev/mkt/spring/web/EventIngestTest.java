@@ -1,5 +1,7 @@
 package dev.mkt.spring.web;
 
+import dev.mkt.StandardWebhooks;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package dev.mkt.spring.web;
+package dev.mkt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

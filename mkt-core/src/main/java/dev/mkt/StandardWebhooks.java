@@ -1,4 +1,4 @@
-package dev.mkt.spring.web;
+package dev.mkt;
 
 import static java.util.Objects.requireNonNull;
 
