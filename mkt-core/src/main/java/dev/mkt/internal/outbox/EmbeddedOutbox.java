@@ -65,6 +65,8 @@ public final class EmbeddedOutbox implements Outbox {
   private final FileLock lock;
   private final OutboxJournal journal;
   private final Object mutex = new Object();
+  /** Serializes fsyncs (taken before {@link #mutex}, never while holding it). */
+  private final Object forceLock = new Object();
   private final ScheduledExecutorService syncer;
 
   private final Map<String, OutboxEntry> entries = new HashMap<>();
@@ -200,16 +202,39 @@ public final class EmbeddedOutbox implements Outbox {
     }
   }
 
+  /**
+   * Forces the journal to disk without holding the outbox's lock during the fsync, so workers' updates and the
+   * reactor's puts go on while the disk works (an fsync costs 1–60 ms on the disks we measured). Concurrent
+   * flushes are grouped: one thread forces at a time, and a flush that arrives while a force is running waits
+   * for it and then forces whatever was written since, which usually covers several callers at once.
+   */
   @Override
   public void flush() {
-    synchronized (mutex) {
-      if (closed) {
-        return;
+    synchronized (forceLock) {
+      OutboxJournal.SyncPoint point;
+      synchronized (mutex) {
+        if (closed) {
+          return;
+        }
+        point = journal.syncPoint();
+      }
+      if (point == null) {
+        return; // someone else's force covered everything written before this call
       }
       try {
-        journal.force();
+        point.channel().force(false);
+      } catch (java.nio.channels.ClosedChannelException e) {
+        synchronized (mutex) {
+          if (closed || journal.rewrittenSince(point)) {
+            return; // closed (close forces) or compacted (the rewrite forced the new file)
+          }
+        }
+        throw new UncheckedIOException("outbox: fsync failed in " + directory, e);
       } catch (IOException e) {
         throw new UncheckedIOException("outbox: fsync failed in " + directory, e);
+      }
+      synchronized (mutex) {
+        journal.synced(point);
       }
     }
   }

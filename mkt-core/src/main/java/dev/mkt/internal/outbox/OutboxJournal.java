@@ -42,7 +42,10 @@ final class OutboxJournal implements AutoCloseable {
   private final CRC32C crc = new CRC32C();
   private long records;
   private long size;
-  private boolean dirty;
+  /** The size known to be on disk (forced). */
+  private long syncedSize;
+  /** Bumped when {@link #rewrite} replaces the file (and its channel). */
+  private long generation;
 
   /** What recovery found. */
   static final class Recovery {
@@ -55,6 +58,7 @@ final class OutboxJournal implements AutoCloseable {
     this.file = file;
     this.channel = channel;
     this.size = size;
+    this.syncedSize = size;
   }
 
   /** Opens (creating) the journal and passes every valid record body to {@code sink}, in order. */
@@ -206,15 +210,39 @@ final class OutboxJournal implements AutoCloseable {
     }
     size += total;
     records += bodies.size();
-    dirty = true;
   }
 
+  /** Forces what is written. Callers that must not hold their lock during an fsync use {@link #syncPoint}. */
   void force() throws IOException {
-    if (dirty) {
+    if (syncedSize < size) {
+      long target = size;
       channel.force(false);
-      dirty = false;
+      syncedSize = target;
     }
   }
+
+  /**
+   * What an fsync outside the owner's lock needs: the channel, the size it covers and the file's generation;
+   * {@code null} if everything written is already on disk. Call under the owner's lock, then
+   * {@code point.channel().force(false)} without it, then {@link #synced} under the lock again.
+   */
+  SyncPoint syncPoint() {
+    return syncedSize < size ? new SyncPoint(channel, size, generation) : null;
+  }
+
+  /** Records that a force of {@code point} completed (ignored if the file was rewritten meanwhile). */
+  void synced(SyncPoint point) {
+    if (point.generation() == generation && point.size() > syncedSize) {
+      syncedSize = point.size();
+    }
+  }
+
+  /** True if the file was rewritten since {@code point} was taken (the rewrite forced everything). */
+  boolean rewrittenSince(SyncPoint point) {
+    return point.generation() != generation;
+  }
+
+  record SyncPoint(FileChannel channel, long size, long generation) {}
 
   long records() {
     return records;
@@ -254,8 +282,9 @@ final class OutboxJournal implements AutoCloseable {
       forceDirectory(file.getParent());
       channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
       size = written;
+      syncedSize = written;
       records = bodies.size();
-      dirty = false;
+      generation++;
     } catch (IOException e) {
       if (!channel.isOpen()) {
         channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);

@@ -130,4 +130,56 @@ class EmbeddedOutboxTest extends OutboxContract {
     outbox = reopen(clock);
     assertThat(outbox.counts().get(OutboxState.PENDING)).isEqualTo(4000);
   }
+
+  @Test
+  void flushes_fromManyThreads_whileOthersWriteAndTheJournalIsCompacted_loseNothing() throws Exception {
+    EmbeddedOutbox ob = (EmbeddedOutbox) outbox;
+    int writers = 4;
+    int perWriter = 500;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers + 2);
+    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    List<java.util.concurrent.Future<?>> fs = new ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      int id = w;
+      fs.add(pool.submit(() -> {
+        for (int i = 0; i < perWriter; i++) {
+          outbox.putAll(List.of(action("w" + id + "-" + i)));
+          if (i % 50 == 0) {
+            outbox.flush();
+          }
+        }
+      }));
+    }
+    // A flusher and a compactor race the writers: a force may find its channel replaced by a rewrite.
+    java.util.concurrent.Future<?> flusher = pool.submit(() -> {
+      while (!done.get()) {
+        outbox.flush();
+      }
+    });
+    java.util.concurrent.Future<?> compactor = pool.submit(() -> {
+      while (!done.get()) {
+        ob.compactNow();
+        java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+      }
+    });
+    for (java.util.concurrent.Future<?> f : fs) {
+      f.get();
+    }
+    done.set(true);
+    flusher.get();
+    compactor.get();
+    pool.shutdown();
+    outbox.flush();
+    outbox = reopen(clock);
+    assertThat(outbox.counts().get(OutboxState.PENDING)).isEqualTo((long) writers * perWriter);
+  }
+
+  @Test
+  void flush_afterClose_isANoOp() {
+    outbox.putAll(List.of(action("c1")));
+    outbox.close();
+    outbox.flush();
+    outbox = open(clock);
+    assertThat(outbox.get("c1")).isPresent();
+  }
 }
