@@ -87,6 +87,10 @@ public class DispatchBenchmark {
   @Param({"mkt", "naive", "limit"})
   public Impl impl;
 
+  /** Dispatcher workers and SMTP connections for {@code mkt}, sender threads and connections for {@code limit}. */
+  @Param("16")
+  public int connections;
+
   private GreenMail smtp;
   private Path dir;
   private Marketing mkt;
@@ -127,7 +131,7 @@ public class DispatchBenchmark {
     if (impl == Impl.mkt) {
       dir = Files.createTempDirectory("mkt-dispatch-bench");
       mkt = Marketing.builder().dataDirectory(dir).ruleEngine(new WelcomeRule())
-          .dispatch(DispatchConfig.custom().frequencyCaps().concurrency(16)
+          .dispatch(DispatchConfig.custom().frequencyCaps().concurrency(connections)
               .limits(DispatchLimits.custom().emailPerHour(Integer.MAX_VALUE).build()).build())
           .channelProperty("email.from", "Acme <hello@mail.acme.test>")
           .channelProperty("email.product.name", "Acme")
@@ -135,7 +139,7 @@ public class DispatchBenchmark {
           .channelProperty("email.smtp.host", "127.0.0.1")
           .channelProperty("email.smtp.port", Integer.toString(port))
           .channelProperty("email.smtp.security", "none")
-          .channelProperty("email.smtp.pool-size", "16")
+          .channelProperty("email.smtp.pool-size", Integer.toString(connections))
           .build();
       for (int u = 0; u < USERS; u++) {
         mkt.identify("u" + u, Map.of("email", "u" + u + "@example.com", "name", "User " + u));
@@ -146,9 +150,9 @@ public class DispatchBenchmark {
       p.put("mail.smtp.host", "127.0.0.1");
       p.put("mail.smtp.port", Integer.toString(port));
       session = Session.getInstance(p);
-      pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+      pool = java.util.concurrent.Executors.newFixedThreadPool(connections);
       transports = new ArrayList<>();
-      for (int i = 0; i < 16; i++) {
+      for (int i = 0; i < connections; i++) {
         Transport t = session.getTransport("smtp");
         t.connect();
         transports.add(t);
@@ -181,9 +185,9 @@ public class DispatchBenchmark {
 
   private int sendLimit() throws Exception {
     List<java.util.concurrent.Future<?>> fs = new ArrayList<>();
-    for (int t = 0; t < 16; t++) {
+    for (int t = 0; t < connections; t++) {
       Transport tr = transports.get(t);
-      int n = BATCH / 16 + (t < BATCH % 16 ? 1 : 0);
+      int n = BATCH / connections + (t < BATCH % connections ? 1 : 0);
       fs.add(pool.submit(() -> {
         for (int i = 0; i < n; i++) {
           tr.sendMessage(prebuilt, prebuilt.getAllRecipients());
