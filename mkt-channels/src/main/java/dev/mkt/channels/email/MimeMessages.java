@@ -12,11 +12,17 @@ import jakarta.activation.DataHandler;
 import java.io.UnsupportedEncodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Date;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.Map;
 
 /** Builds the MIME form of an {@link EmailMessage}: multipart/alternative (text, then HTML), UTF-8. */
 final class MimeMessages {
+  /** RFC 5322 section 3.3, in UTC: {@code Sat, 28 Nov 2026 11:23:44 +0000}. */
+  private static final DateTimeFormatter DATE =
+      DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss xx", Locale.US).withZone(ZoneOffset.UTC);
+
   private MimeMessages() {}
 
   static MimeMessage build(Session session, EmailMessage m, Instant date) throws MessagingException {
@@ -27,7 +33,7 @@ final class MimeMessages {
     }
     mime.setRecipient(Message.RecipientType.TO, m.to());
     mime.setSubject(m.subject(), StandardCharsets.UTF_8.name());
-    mime.setSentDate(Date.from(date));
+    mime.setHeader("Date", DATE.format(date)); // setSentDate formats under a lock shared by every sender
     if (m.html() != null && m.text() != null) {
       MimeMultipart alt = new MimeMultipart("alternative");
       alt.addBodyPart(part(m.text(), "text/plain")); // least preferred first (RFC 2046 5.1.4)

@@ -55,6 +55,8 @@ class MimeMessagesTest {
     assertThat(((String) alt.getBodyPart(0).getContent()).replace("\r\n", "\n")).isEqualTo(text);
     assertThat(alt.getBodyPart(1).getContent()).isEqualTo(html);
     assertThat(parsed.getSubject()).isEqualTo("Grüße");
+    assertThat(parsed.getHeader("Date", null)).isEqualTo("Thu, 1 Jan 2026 00:00:00 +0000");
+    assertThat(parsed.getSentDate().toInstant()).isEqualTo(Instant.parse("2026-01-01T00:00:00Z"));
   }
 
   @Test
