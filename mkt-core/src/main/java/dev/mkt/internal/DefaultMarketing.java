@@ -64,6 +64,9 @@ public final class DefaultMarketing implements Marketing {
   private final LongAdder rejected = new LongAdder();
   private final LongAdder appended = new LongAdder();
   private volatile boolean closed;
+  private final Object lifecycle = new Object();
+  /** Starts dispatch once the log tail is replayed (null if it started at once). */
+  private final Thread dispatchStarter;
 
   public DefaultMarketing(EngineSettings s) {
     this.settings = s;
@@ -102,13 +105,47 @@ public final class DefaultMarketing implements Marketing {
       throw e;
     }
     this.stateStore = st;
-    dispatch.start();
+    // The log tail after the state's checkpoint is replayed first. Contacts (identify, opt-outs) are state too:
+    // an action decided before a crash must not be sent, or suppressed as no_address, against a contact that
+    // the replay has not rebuilt yet. So dispatch starts once the reactor has caught up with the log as it was
+    // at open (at once for a fresh engine, or one with no reactor).
+    long replayTo = eventLog.endOffset();
     if (s.startReactor()) {
       reactorThread = new Thread(reactor, "mkt-reactor");
       reactorThread.setDaemon(true);
       reactorThread.start();
     } else {
       reactorThread = null;
+    }
+    if (reactorThread == null || reactor.position() >= replayTo) {
+      dispatch.start();
+      dispatchStarter = null;
+    } else {
+      dispatchStarter = new Thread(() -> startDispatchAfterReplay(replayTo), "mkt-dispatch-start");
+      dispatchStarter.setDaemon(true);
+      dispatchStarter.start();
+    }
+  }
+
+  private void startDispatchAfterReplay(long replayTo) {
+    log.info("dispatch starts after the reactor has replayed the log up to offset {} (now at {})", replayTo,
+        reactor.position());
+    try {
+      while (!reactor.awaitPosition(replayTo, Duration.ofSeconds(30))) {
+        if (closed) {
+          return;
+        }
+        log.warn("dispatch still waits for the reactor to replay the log up to offset {} (now at {})", replayTo,
+            reactor.position());
+      }
+    } catch (InterruptedException e) {
+      return; // closing
+    }
+    synchronized (lifecycle) {
+      if (!closed) {
+        dispatch.start();
+        log.info("dispatch started: the reactor has replayed the log up to offset {}", replayTo);
+      }
     }
   }
 
@@ -366,7 +403,12 @@ public final class DefaultMarketing implements Marketing {
     if (closed) {
       return;
     }
-    closed = true;
+    synchronized (lifecycle) {
+      closed = true;
+    }
+    if (dispatchStarter != null) {
+      dispatchStarter.interrupt();
+    }
     reactor.stop();
     if (reactorThread != null) {
       try {

@@ -21,7 +21,7 @@ import java.util.Set;
 /**
  * The child JVM of {@link DispatchCrashTest}: an engine on the embedded log, state and outbox, sending over SMTP to
  * the parent's GreenMail. The first run tracks {@code n} verified signups (one welcome email each); every run
- * prints {@code READY} and dispatches; a run that finds every email sent prints {@code DONE} and exits. The
+ * prints {@code READY} and dispatches; a run that finds every action finished prints {@code DONE} and exits. The
  * parent kills it with {@code kill -9} at random moments in between.
  */
 public final class DispatchCrashChild {
@@ -44,6 +44,11 @@ public final class DispatchCrashChild {
     public Set<String> templatesReferenced() {
       return Set.of("email/welcome_v1");
     }
+  }
+
+  private static long finished(Marketing mkt) {
+    var stats = mkt.dispatch().stats();
+    return stats.count(OutboxState.SENT) + stats.count(OutboxState.SUPPRESSED) + stats.count(OutboxState.DEAD);
   }
 
   static String address(int i) {
@@ -73,7 +78,8 @@ public final class DispatchCrashChild {
     }
     System.out.println("READY");
     System.out.flush();
-    while (mkt.dispatch().stats().count(OutboxState.SENT) < n) {
+    // Done when every action is finished (sent, or suppressed or dead: the parent then finds the email missing).
+    while (finished(mkt) < n) {
       Thread.sleep(10);
     }
     mkt.close();

@@ -268,7 +268,7 @@ public final class DispatchRuntime implements Dispatch, AutoCloseable {
     public int putAll(Collection<Action> actions) {
       int n = delegate.putAll(actions);
       if (n > 0) {
-        dispatcher.wakeUp();
+        dispatcher.wakeUp(n);
       }
       return n;
     }
