@@ -4,6 +4,7 @@ import dev.mkt.Activity;
 import dev.mkt.ActivitySpec;
 import dev.mkt.EventTypes;
 import dev.mkt.MarketingEvent;
+import dev.mkt.internal.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -34,8 +35,26 @@ public final class ActivityView implements Activity {
     return r == null ? 0 : r.count(now, window.toMillis(), false, 0);
   }
 
+  // The String forms are what DRL constraints call (count("feature_usage", "24h") > 5), for every event that
+  // reaches the pattern: parse each window text once (a constraint passes the same literal instance each time).
+  @Override
+  public int count(String type, String window) {
+    long millis = windowMillis(window);
+    TimestampRing r = ringOrFail(type);
+    return r == null ? 0 : r.count(now, millis, false, 0);
+  }
+
+  @Override
+  public int previousCount(String type, String window) {
+    return previousCount(type, windowMillis(window));
+  }
+
   @Override
   public int previousCount(String type, Duration window) {
+    return previousCount(type, window.toMillis());
+  }
+
+  private int previousCount(String type, long windowMillis) {
     TimestampRing r = ringOrFail(type);
     if (r == null) {
       return 0;
@@ -45,7 +64,22 @@ public final class ActivityView implements Activity {
     if (prev == Long.MIN_VALUE) {
       return 0;
     }
-    return r.count(prev, window.toMillis(), current, now);
+    return r.count(prev, windowMillis, current, now);
+  }
+
+  /** The last window text and its length in ms; a racy read sees either the old or the new pair, both valid. */
+  private static volatile ParsedWindow lastWindow = new ParsedWindow("", 0);
+
+  private record ParsedWindow(String text, long millis) {}
+
+  private static long windowMillis(String window) {
+    ParsedWindow w = lastWindow;
+    if (w.text == window) {
+      return w.millis;
+    }
+    long millis = Durations.parse(window).toMillis();
+    lastWindow = new ParsedWindow(window, millis);
+    return millis;
   }
 
   private TimestampRing ringOrFail(String type) {
@@ -65,6 +99,17 @@ public final class ActivityView implements Activity {
     }
     Object v = h.newest(event.type().equals(type) ? 1 : 0);
     return v == ValueHistory.ABSENT ? Optional.empty() : Optional.of(v);
+  }
+
+  @Override
+  public double previousNumber(String type, String field, double ifAbsent) {
+    // What DRL constraints call for every event that reaches the pattern: no Optional on this path.
+    ValueHistory h = historyOrFail(type, field);
+    if (h == null) {
+      return ifAbsent;
+    }
+    Object v = h.newest(event.type().equals(type) ? 1 : 0);
+    return v instanceof Number ? ((Number) v).doubleValue() : ifAbsent;
   }
 
   @Override
