@@ -394,7 +394,11 @@ public final class EventCodec {
           case "timestamp": b.timestamp(Instants.parse(p.getText())); break;
           case "payload":
             if (t == JsonToken.START_OBJECT) {
-              b.payload(readObject(p));
+              // Straight into the builder's map: no intermediate map to copy.
+              while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                b.put(field, readValue(p, p.nextToken()));
+              }
             }
             break;
           default: p.skipChildren();
