@@ -124,16 +124,7 @@ public final class ActivityView implements Activity {
     if (h == null) {
       return 0;
     }
-    int n = 0;
-    for (int i = 0; i < h.size; i++) {
-      Object v = h.newest(i);
-      if (v instanceof Number && ((Number) v).doubleValue() < threshold) {
-        n++;
-      } else {
-        break;
-      }
-    }
-    return n;
+    return h.streakBelow(threshold);
   }
 
   private ValueHistory historyOrFail(String type, String field) {
