@@ -379,6 +379,9 @@ public final class EventCodec {
   /** Decodes a record mkt wrote itself (trusted; fast path of the reactor). */
   public MarketingEvent decode(byte[] json) {
     try (JsonParser p = factory.createParser(json)) {
+      // mkt's encoder wrote the record from maps, so it has no duplicate keys, and the log's frames are checksummed:
+      // no need to track every field name (a hash set per object, ~5 % of the reactor's time).
+      p.disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new IOException("not an object");
       }

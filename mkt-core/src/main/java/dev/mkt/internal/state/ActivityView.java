@@ -84,12 +84,37 @@ public final class ActivityView implements Activity {
 
   private TimestampRing ringOrFail(String type) {
     TimestampRing r = state.ring(type, false, 0);
-    if (r == null && !spec.counts().containsKey(type)) {
+    if (r == null && !tracked(spec, type, null)) {
       throw new IllegalStateException("activity count of '" + type + "' is not tracked; declare it in the "
           + "ActivitySpec (mkt-rules does this for literal activity.count(\"type\", \"window\") calls)");
     }
     return r;
   }
+
+  /**
+   * Whether the spec tracks the count of {@code type} ({@code field == null}) or the history of {@code type.field}.
+   * A user without events of a type has no ring or history for it, and a constraint asks for every event; the last
+   * positive answers are remembered by identity (a constraint passes the same literal instances each time).
+   */
+  private static boolean tracked(ActivitySpec spec, String type, String field) {
+    Tracked[] known = TRACKED;
+    for (Tracked k : known) {
+      if (k != null && k.spec == spec && k.type == type && k.field == field) {
+        return true;
+      }
+    }
+    boolean t = field == null ? spec.counts().containsKey(type)
+        : spec.histories().getOrDefault(type, java.util.Map.of()).containsKey(field);
+    if (t) {
+      known[trackedNext++ & (known.length - 1)] = new Tracked(spec, type, field); // racy, but entries are immutable
+    }
+    return t;
+  }
+
+  private record Tracked(ActivitySpec spec, String type, String field) {}
+
+  private static final Tracked[] TRACKED = new Tracked[16];
+  private static int trackedNext;
 
   @Override
   public Optional<Object> previous(String type, String field) {
@@ -129,7 +154,7 @@ public final class ActivityView implements Activity {
 
   private ValueHistory historyOrFail(String type, String field) {
     ValueHistory h = state.history(type, field, false, 0);
-    if (h == null && !spec.histories().getOrDefault(type, java.util.Map.of()).containsKey(field)) {
+    if (h == null && !tracked(spec, type, field)) {
       throw new IllegalStateException("activity history of '" + type + "." + field + "' is not tracked; declare "
           + "it in the ActivitySpec (mkt-rules does this for literal activity.previous/recent/streakBelow calls)");
     }
