@@ -16,11 +16,11 @@ import org.drools.base.rule.GroupElement;
 import org.drools.base.rule.QueryElement;
 import org.drools.base.rule.RuleConditionElement;
 import org.drools.base.rule.constraint.Constraint;
-import org.drools.mvel.MVELConstraint;
-import org.kie.api.definition.KiePackage;
 import org.drools.base.rule.consequence.ConsequenceException;
 import org.drools.core.impl.InternalRuleBase;
 import org.drools.core.reteoo.ObjectTypeNode;
+import org.drools.mvel.MVELConstraint;
+import org.kie.api.definition.KiePackage;
 import org.kie.api.KieServices;
 import org.kie.api.runtime.KieSessionConfiguration;
 import org.kie.api.runtime.conf.ThreadSafeOption;
@@ -32,9 +32,10 @@ import org.kie.api.runtime.rule.FactHandle;
 
 /**
  * One long-lived stateful Drools session over a compiled rule base. Per event: insert the {@code Event},
- * {@code Contact} and {@code Activity} facts, fire (bounded by max-fires-per-event), collect the actions, delete
- * the facts. No state stays in the session between events: per-user state lives in the reactor, so it survives
- * reloads. Not thread-safe; the engine serialises calls.
+ * {@code Contact} and {@code Activity} facts that the rules able to fire for the event's type use (see
+ * {@link TypeGate}; none: the session is skipped), fire (bounded by max-fires-per-event), collect the actions,
+ * delete the facts. No state stays in the session between events: per-user state lives in the reactor, so it
+ * survives reloads. Not thread-safe; the engine serialises calls.
  */
 final class RuleSession {
   private static final Pattern RULE_IN_MESSAGE = Pattern.compile("Rule \"([^\"]+)\"|rule '([^']+)'|rule \"([^\"]+)\"");
@@ -59,10 +60,6 @@ final class RuleSession {
     boolean none() {
       return !event && !contact && !activity;
     }
-  }
-
-  RuleSession(KieBase kieBase, int maxFires) {
-    this(kieBase, maxFires, true);
   }
 
   /**
