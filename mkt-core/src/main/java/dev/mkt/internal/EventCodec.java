@@ -379,6 +379,9 @@ public final class EventCodec {
   /** Decodes a record mkt wrote itself (trusted; fast path of the reactor). */
   public MarketingEvent decode(byte[] json) {
     try (JsonParser p = factory.createParser(json)) {
+      // mkt's encoder wrote the record from maps, so it has no duplicate keys, and the log's frames are checksummed:
+      // no need to track every field name (a hash set per object, ~5 % of the reactor's time).
+      p.disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new IOException("not an object");
       }
@@ -394,7 +397,11 @@ public final class EventCodec {
           case "timestamp": b.timestamp(Instants.parse(p.getText())); break;
           case "payload":
             if (t == JsonToken.START_OBJECT) {
-              b.payload(readObject(p));
+              // Straight into the builder's map: no intermediate map to copy.
+              while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                b.put(field, readValue(p, p.nextToken()));
+              }
             }
             break;
           default: p.skipChildren();

@@ -199,7 +199,8 @@ public final class DrlRuleEngine implements RuleEngine {
         generated.put(s.name(), s.text());
       }
     }
-    return new Rules(new RuleSession(compiled.kieBase(), config.maxFiresPerEvent), spec, Set.copyOf(templates),
+    return new Rules(new RuleSession(compiled.kieBase(), config.maxFiresPerEvent,
+        DrlAnalysis.mayInsertFacts(sources)), spec, Set.copyOf(templates),
         compiled.ruleNames(), Map.copyOf(generated), compiled.warnings());
   }
 

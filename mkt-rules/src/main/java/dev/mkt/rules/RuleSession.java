@@ -11,9 +11,16 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.drools.base.base.ClassObjectType;
+import org.drools.base.definitions.rule.impl.RuleImpl;
+import org.drools.base.rule.GroupElement;
+import org.drools.base.rule.QueryElement;
+import org.drools.base.rule.RuleConditionElement;
+import org.drools.base.rule.constraint.Constraint;
 import org.drools.base.rule.consequence.ConsequenceException;
 import org.drools.core.impl.InternalRuleBase;
 import org.drools.core.reteoo.ObjectTypeNode;
+import org.drools.mvel.MVELConstraint;
+import org.kie.api.definition.KiePackage;
 import org.kie.api.KieServices;
 import org.kie.api.runtime.KieSessionConfiguration;
 import org.kie.api.runtime.conf.ThreadSafeOption;
@@ -25,9 +32,10 @@ import org.kie.api.runtime.rule.FactHandle;
 
 /**
  * One long-lived stateful Drools session over a compiled rule base. Per event: insert the {@code Event},
- * {@code Contact} and {@code Activity} facts, fire (bounded by max-fires-per-event), collect the actions, delete
- * the facts. No state stays in the session between events: per-user state lives in the reactor, so it survives
- * reloads. Not thread-safe; the engine serialises calls.
+ * {@code Contact} and {@code Activity} facts that the rules able to fire for the event's type use (see
+ * {@link TypeGate}; none: the session is skipped), fire (bounded by max-fires-per-event), collect the actions,
+ * delete the facts. No state stays in the session between events: per-user state lives in the reactor, so it
+ * survives reloads. Not thread-safe; the engine serialises calls.
  */
 final class RuleSession {
   private static final Pattern RULE_IN_MESSAGE = Pattern.compile("Rule \"([^\"]+)\"|rule '([^']+)'|rule \"([^\"]+)\"");
@@ -41,9 +49,24 @@ final class RuleSession {
   private final boolean needsContact;
   private final boolean needsActivity;
   private final KieSessionConfiguration sessionConfig;
+  /** Per event type: what to insert for the rules that can fire for it ({@code null}: gating is off). */
+  private final Map<String, Needs> needsByType;
+  /** For types no rule names in its Event pattern: what the rules that any type can fire need. */
+  private final Needs needsOtherTypes;
   private KieSession session;
 
-  RuleSession(KieBase kieBase, int maxFires) {
+  /** Which facts to insert for an event type; {@code none()}: no rule can fire, skip the session. */
+  record Needs(boolean event, boolean contact, boolean activity) {
+    boolean none() {
+      return !event && !contact && !activity;
+    }
+  }
+
+  /**
+   * @param consequencesMayInsert whether a consequence may insert facts (the DRL mentions insert, drools,
+   *     kcontext or an entry point); then every rule that can fire for a type gets all the facts any rule uses
+   */
+  RuleSession(KieBase kieBase, int maxFires, boolean consequencesMayInsert) {
     this.kieBase = kieBase;
     this.maxFires = maxFires;
     this.declaresActions = kieBase.getKiePackages().stream()
@@ -62,6 +85,18 @@ final class RuleSession {
     this.needsContact = matches(patternTypes, Contact.class);
     this.needsActivity = patternTypes.stream().anyMatch(c -> c.isAssignableFrom(Activity.class)
         || Activity.class.isAssignableFrom(c));
+    TypeGate gate = TypeGate.of(kieBase);
+    if (gate == null) {
+      this.needsByType = null;
+      this.needsOtherTypes = new Needs(needsEvent, needsContact, needsActivity);
+    } else {
+      Map<String, Needs> byType = new HashMap<>();
+      for (String type : gate.gated.keySet()) {
+        byType.put(type, gate.needs(type, consequencesMayInsert, needsEvent, needsContact, needsActivity));
+      }
+      this.needsByType = Map.copyOf(byType);
+      this.needsOtherTypes = gate.needs(null, consequencesMayInsert, needsEvent, needsContact, needsActivity);
+    }
     this.sessionConfig = KieServices.get().newKieSessionConfiguration();
     // The engine serialises calls; Drools need not guard the session against concurrent use.
     this.sessionConfig.setOption(ThreadSafeOption.NO);
@@ -81,13 +116,26 @@ final class RuleSession {
     return s;
   }
 
+  /** What evaluating an event of this type inserts (for tests). */
+  Needs needs(String type) {
+    if (needsByType == null) {
+      return needsOtherTypes;
+    }
+    Needs n = needsByType.get(type);
+    return n != null ? n : needsOtherTypes;
+  }
+
   List<Action> evaluate(MarketingEvent e, Contact contact, Activity activity) {
+    Needs needs = needs(e.type());
+    if (needs.none()) {
+      return List.of(); // no rule can fire for this type: no fact would reach a rule
+    }
     actions.begin(e);
     counter.reset(actions);
     try {
-      FactHandle he = needsEvent ? session.insert(new Event(e)) : null;
-      FactHandle hc = needsContact ? session.insert(contact) : null;
-      FactHandle ha = needsActivity ? session.insert(activity) : null;
+      FactHandle he = needs.event ? session.insert(new Event(e)) : null;
+      FactHandle hc = needs.contact ? session.insert(contact) : null;
+      FactHandle ha = needs.activity ? session.insert(activity) : null;
       int fired = session.fireAllRules(maxFires + 1);
       if (fired > maxFires) {
         String rule = counter.mostFired();
@@ -159,6 +207,119 @@ final class RuleSession {
 
   void dispose() {
     session.dispose();
+  }
+
+  /**
+   * Which rules can fire for which event type, read from the compiled rules. A rule whose conditions include, at
+   * the top level, a positive, plain {@code Event( type == "x", ... )} pattern can fire only for events of type
+   * {@code x}: the current event's {@code Event} is the only one in the session (a consequence that inserts one is
+   * covered by {@code consequencesMayInsert}). Every other rule can fire for any type. Per type, the facts to
+   * insert are those some pattern of a rule that can fire uses; a type no rule can fire for skips the session.
+   */
+  static final class TypeGate {
+    private static final Pattern TYPE_EQUALS = Pattern.compile("\\s*type\\s*==\\s*\"([^\"\\\\]*)\"\\s*");
+    /** Per gated type, the fact classes the rules gated to it use (Object.class: anything). */
+    final Map<String, List<Class<?>>> gated = new HashMap<>();
+    /** The fact classes the ungated rules use. */
+    final List<Class<?>> ungated = new java.util.ArrayList<>();
+    /** The fact classes any rule uses. */
+    final List<Class<?>> all = new java.util.ArrayList<>();
+    /** Rules no type gates (they may have no pattern at all, e.g. {@code when then}). */
+    int ungatedRules;
+
+    /** The gate, or {@code null} if no rule is gated by type (nothing to gain). */
+    static TypeGate of(KieBase kieBase) {
+      TypeGate g = new TypeGate();
+      for (KiePackage p : kieBase.getKiePackages()) {
+        for (org.kie.api.definition.rule.Rule r : p.getRules()) {
+          if (!(r instanceof RuleImpl)) {
+            return null;
+          }
+          RuleImpl rule = (RuleImpl) r;
+          if (rule.isQuery()) {
+            continue;
+          }
+          List<Class<?>> uses = new java.util.ArrayList<>();
+          collectTypes(rule.getLhs(), uses);
+          g.all.addAll(uses);
+          String type = gateType(rule.getLhs());
+          if (type == null) {
+            g.ungatedRules++;
+            g.ungated.addAll(uses);
+          } else {
+            g.gated.computeIfAbsent(type, t -> new java.util.ArrayList<>()).addAll(uses);
+          }
+        }
+      }
+      return g.gated.isEmpty() ? null : g;
+    }
+
+    Needs needs(String type, boolean consequencesMayInsert, boolean event, boolean contact, boolean activity) {
+      List<Class<?>> uses = new java.util.ArrayList<>(ungated);
+      List<Class<?>> own = type == null ? null : gated.get(type);
+      if (own != null) {
+        uses.addAll(own);
+      }
+      if (ungatedRules == 0 && own == null) {
+        return new Needs(false, false, false); // no rule can fire: no consequence runs either
+      }
+      if (consequencesMayInsert) {
+        uses = all; // an inserted fact may wake a rule gated to another type; give it what it needs
+      }
+      return new Needs(event && matches(uses, Event.class), contact && matches(uses, Contact.class),
+          activity && (matches(uses, Activity.class) || uses.stream().anyMatch(Activity.class::isAssignableFrom)));
+    }
+
+    /** The type of a top-level, positive, plain {@code Event(type == "x")} pattern, or {@code null}. */
+    private static String gateType(GroupElement lhs) {
+      if (lhs == null || !lhs.isAnd()) {
+        return null;
+      }
+      for (RuleConditionElement c : lhs.getChildren()) {
+        if (!(c instanceof org.drools.base.rule.Pattern)) {
+          continue;
+        }
+        org.drools.base.rule.Pattern p = (org.drools.base.rule.Pattern) c;
+        if (p.getSource() != null || p.getXpathConstraint() != null
+            || !(p.getObjectType() instanceof ClassObjectType)
+            || ((ClassObjectType) p.getObjectType()).getClassType() != Event.class) {
+          continue;
+        }
+        for (Constraint k : p.getConstraints()) {
+          if (k instanceof MVELConstraint) {
+            Matcher m = TYPE_EQUALS.matcher(((MVELConstraint) k).getExpression());
+            if (m.matches()) {
+              return m.group(1);
+            }
+          }
+        }
+      }
+      return null;
+    }
+
+    /** The classes of every pattern in the element (Object.class for what cannot be read). */
+    private static void collectTypes(RuleConditionElement e, List<Class<?>> out) {
+      if (e == null) {
+        return;
+      }
+      if (e instanceof QueryElement) {
+        out.add(Object.class); // a query's patterns are elsewhere
+        return;
+      }
+      if (e instanceof org.drools.base.rule.Pattern) {
+        org.drools.base.rule.Pattern p = (org.drools.base.rule.Pattern) e;
+        out.add(p.getObjectType() instanceof ClassObjectType
+            ? ((ClassObjectType) p.getObjectType()).getClassType() : Object.class);
+      }
+      List<? extends RuleConditionElement> nested = e.getNestedElements();
+      if (nested != null) {
+        for (RuleConditionElement n : nested) {
+          if (n != e) {
+            collectTypes(n, out);
+          }
+        }
+      }
+    }
   }
 
   /** Names the rule being fired, for {@link Actions}, and counts fires per rule for the loop report. */

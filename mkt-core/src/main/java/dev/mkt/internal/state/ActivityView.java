@@ -4,6 +4,7 @@ import dev.mkt.Activity;
 import dev.mkt.ActivitySpec;
 import dev.mkt.EventTypes;
 import dev.mkt.MarketingEvent;
+import dev.mkt.internal.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -34,8 +35,26 @@ public final class ActivityView implements Activity {
     return r == null ? 0 : r.count(now, window.toMillis(), false, 0);
   }
 
+  // The String forms are what DRL constraints call (count("feature_usage", "24h") > 5), for every event that
+  // reaches the pattern: parse each window text once (a constraint passes the same literal instance each time).
+  @Override
+  public int count(String type, String window) {
+    long millis = windowMillis(window);
+    TimestampRing r = ringOrFail(type);
+    return r == null ? 0 : r.count(now, millis, false, 0);
+  }
+
+  @Override
+  public int previousCount(String type, String window) {
+    return previousCount(type, windowMillis(window));
+  }
+
   @Override
   public int previousCount(String type, Duration window) {
+    return previousCount(type, window.toMillis());
+  }
+
+  private int previousCount(String type, long windowMillis) {
     TimestampRing r = ringOrFail(type);
     if (r == null) {
       return 0;
@@ -45,17 +64,57 @@ public final class ActivityView implements Activity {
     if (prev == Long.MIN_VALUE) {
       return 0;
     }
-    return r.count(prev, window.toMillis(), current, now);
+    return r.count(prev, windowMillis, current, now);
+  }
+
+  /** The last window text and its length in ms; a racy read sees either the old or the new pair, both valid. */
+  private static volatile ParsedWindow lastWindow = new ParsedWindow("", 0);
+
+  private record ParsedWindow(String text, long millis) {}
+
+  private static long windowMillis(String window) {
+    ParsedWindow w = lastWindow;
+    if (w.text == window) {
+      return w.millis;
+    }
+    long millis = Durations.parse(window).toMillis();
+    lastWindow = new ParsedWindow(window, millis);
+    return millis;
   }
 
   private TimestampRing ringOrFail(String type) {
     TimestampRing r = state.ring(type, false, 0);
-    if (r == null && !spec.counts().containsKey(type)) {
+    if (r == null && !tracked(spec, type, null)) {
       throw new IllegalStateException("activity count of '" + type + "' is not tracked; declare it in the "
           + "ActivitySpec (mkt-rules does this for literal activity.count(\"type\", \"window\") calls)");
     }
     return r;
   }
+
+  /**
+   * Whether the spec tracks the count of {@code type} ({@code field == null}) or the history of {@code type.field}.
+   * A user without events of a type has no ring or history for it, and a constraint asks for every event; the last
+   * positive answers are remembered by identity (a constraint passes the same literal instances each time).
+   */
+  private static boolean tracked(ActivitySpec spec, String type, String field) {
+    Tracked[] known = TRACKED;
+    for (Tracked k : known) {
+      if (k != null && k.spec == spec && k.type == type && k.field == field) {
+        return true;
+      }
+    }
+    boolean t = field == null ? spec.counts().containsKey(type)
+        : spec.histories().getOrDefault(type, java.util.Map.of()).containsKey(field);
+    if (t) {
+      known[trackedNext++ & (known.length - 1)] = new Tracked(spec, type, field); // racy, but entries are immutable
+    }
+    return t;
+  }
+
+  private record Tracked(ActivitySpec spec, String type, String field) {}
+
+  private static final Tracked[] TRACKED = new Tracked[16];
+  private static int trackedNext;
 
   @Override
   public Optional<Object> previous(String type, String field) {
@@ -65,6 +124,17 @@ public final class ActivityView implements Activity {
     }
     Object v = h.newest(event.type().equals(type) ? 1 : 0);
     return v == ValueHistory.ABSENT ? Optional.empty() : Optional.of(v);
+  }
+
+  @Override
+  public double previousNumber(String type, String field, double ifAbsent) {
+    // What DRL constraints call for every event that reaches the pattern: no Optional on this path.
+    ValueHistory h = historyOrFail(type, field);
+    if (h == null) {
+      return ifAbsent;
+    }
+    Object v = h.newest(event.type().equals(type) ? 1 : 0);
+    return v instanceof Number ? ((Number) v).doubleValue() : ifAbsent;
   }
 
   @Override
@@ -79,21 +149,12 @@ public final class ActivityView implements Activity {
     if (h == null) {
       return 0;
     }
-    int n = 0;
-    for (int i = 0; i < h.size; i++) {
-      Object v = h.newest(i);
-      if (v instanceof Number && ((Number) v).doubleValue() < threshold) {
-        n++;
-      } else {
-        break;
-      }
-    }
-    return n;
+    return h.streakBelow(threshold);
   }
 
   private ValueHistory historyOrFail(String type, String field) {
     ValueHistory h = state.history(type, field, false, 0);
-    if (h == null && !spec.histories().getOrDefault(type, java.util.Map.of()).containsKey(field)) {
+    if (h == null && !tracked(spec, type, field)) {
       throw new IllegalStateException("activity history of '" + type + "." + field + "' is not tracked; declare "
           + "it in the ActivitySpec (mkt-rules does this for literal activity.previous/recent/streakBelow calls)");
     }

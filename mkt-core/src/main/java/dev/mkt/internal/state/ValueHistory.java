@@ -17,6 +17,13 @@ final class ValueHistory {
 
   Object[] values;
   int size;
+  /**
+   * The last {@link #streakBelow} answer and its threshold ({@code NaN}: none); {@link #add} forgets it. A rule's
+   * {@code streakBelow} constraint is evaluated for every event of the user, while the history changes only with
+   * events of its type: the answer then comes from this object instead of the values array and the boxed values.
+   */
+  private double streakThreshold = Double.NaN;
+  private int streak;
 
   ValueHistory(int depth) {
     this.values = new Object[Math.min(depth, 4)];
@@ -28,6 +35,7 @@ final class ValueHistory {
   }
 
   void add(Object v, int depth) {
+    streakThreshold = Double.NaN;
     if (size == depth) {
       System.arraycopy(values, 1, values, 0, size - 1);
       size--;
@@ -36,6 +44,25 @@ final class ValueHistory {
       values = java.util.Arrays.copyOf(values, Math.min(depth, Math.max(4, values.length * 2)));
     }
     values[size++] = v;
+  }
+
+  /** How many of the newest values, newest first, are numbers below {@code threshold}. */
+  int streakBelow(double threshold) {
+    if (threshold == streakThreshold) {
+      return streak;
+    }
+    int n = 0;
+    for (int i = 0; i < size; i++) {
+      Object v = newest(i);
+      if (v instanceof Number && ((Number) v).doubleValue() < threshold) {
+        n++;
+      } else {
+        break;
+      }
+    }
+    streak = n;
+    streakThreshold = threshold;
+    return n;
   }
 
   /** The i-th newest (0 = newest), or ABSENT. */
@@ -54,7 +81,7 @@ final class ValueHistory {
   }
 
   int retainedBytes() {
-    int b = 16 + 16 + 4 * values.length;
+    int b = 32 + 16 + 4 * values.length;
     for (int i = 0; i < size; i++) {
       Object v = values[i];
       b += v instanceof String ? 40 + ((String) v).length() : v instanceof Double || v instanceof Long ? 16 : 0;

@@ -49,7 +49,23 @@ public final class DrlAnalysis {
   /** What one or more DRL sources use. */
   public record Result(ActivitySpec spec, List<TemplateRef> templates, List<RuleProblem> problems) {}
 
+  private static final Pattern INSERTS = Pattern.compile(
+      "\\b(?:insert|insertLogical)\\s*\\(|\\bdrools\\s*\\.|\\b(?:kcontext|entryPoints|getEntryPoint|getKieRuntime)\\b");
+
   private DrlAnalysis() {}
+
+  /**
+   * Whether some rule may insert facts into the session (its DRL calls {@code insert}, {@code insertLogical}, or
+   * reaches the session through {@code drools}, {@code kcontext} or an entry point). Comments are ignored.
+   */
+  public static boolean mayInsertFacts(List<DrlSource> sources) {
+    for (DrlSource s : sources) {
+      if (INSERTS.matcher(stripComments(s.text())).find()) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   public static Result analyze(List<DrlSource> sources) {
     ActivitySpec.Builder spec = ActivitySpec.builder();
