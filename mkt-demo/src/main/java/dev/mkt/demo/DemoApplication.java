@@ -27,11 +27,6 @@ public class DemoApplication {
       app.setApplicationStartup(startup);
       app.addListeners((ApplicationListener<ApplicationReadyEvent>) e -> StartupReport.print(startup, 25));
     }
-    if (Boolean.getBoolean("demo.exit-when-ready")) {
-      // DemoLauncher's CDS training run: every class the start-up needs has been loaded once ready.
-      app.addListeners((ApplicationListener<ApplicationReadyEvent>) e ->
-          System.exit(SpringApplication.exit(e.getApplicationContext())));
-    }
     app.run(args);
   }
 
