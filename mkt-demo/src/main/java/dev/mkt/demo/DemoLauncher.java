@@ -41,7 +41,7 @@ public final class DemoLauncher {
    */
   static final List<String> JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
 
-  private static final long TRAINING_TIMEOUT_SECONDS = 180;
+  private static final long TRAINING_TIMEOUT_SECONDS = 120;
 
   private DemoLauncher() {}
 
