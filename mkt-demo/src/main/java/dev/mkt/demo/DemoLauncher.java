@@ -87,13 +87,18 @@ public final class DemoLauncher {
     Path thinJar = dir.resolve(uberJar.getFileName());
     Path archive = dir.resolve(stripJar(uberJar.getFileName().toString()) + ".jsa");
     Path argFile = dir.resolve("jvm.args");
+    // An archive fits only the JVM that wrote it: another JDK ignores it, so a change of JDK retrains too.
+    Path stamp = dir.resolve("cds.jvm");
+    String jvm = java + " " + System.getProperty("java.vm.version");
     long built = Files.getLastModifiedTime(uberJar).toMillis();
     if (Files.isRegularFile(argFile) && Files.isRegularFile(thinJar) && Files.isRegularFile(archive)
         && Files.getLastModifiedTime(archive).toMillis() > built
-        && Files.getLastModifiedTime(argFile).toMillis() > built) {
-      return argFile; // trained on this build already
+        && Files.getLastModifiedTime(argFile).toMillis() > built
+        && Files.isRegularFile(stamp) && Files.readString(stamp).equals(jvm)) {
+      return argFile; // trained on this build, with this JVM, already
     }
     Files.createDirectories(dir);
+    Files.deleteIfExists(stamp);
     Path log = dir.resolve("cds-training.log");
     Files.deleteIfExists(log);
     Files.deleteIfExists(archive);
@@ -123,6 +128,7 @@ public final class DemoLauncher {
           + "): starting the demo without it, which is slower.");
     }
     Files.write(argFile, options, StandardCharsets.UTF_8);
+    Files.writeString(stamp, jvm);
     return argFile;
   }
 
