@@ -37,8 +37,14 @@ public final class TemplateSet {
   private static final int MAX_RENDERED_CHARS = 1 << 20;
 
   private final List<Loader<?>> singles;
-  private final List<PebbleEngine> html = new ArrayList<>();
-  private final List<PebbleEngine> text = new ArrayList<>();
+  /** Per location: the loader chain its engines read (that location, then the later ones). */
+  private final List<Loader<?>> chains = new ArrayList<>();
+  /**
+   * The Pebble engines, built at the first render rather than when the channel opens: start-up only checks
+   * that templates exist (the loaders), and building four engines (HTML and text, per channel) costs the
+   * application's start-up a noticeable share of the engine's open.
+   */
+  private volatile Engines engines;
   private final List<String> locations;
   private final List<String> parts;
   /** Resolution results (owner location, file per locale): resource lookups in jars are slow and serialized. */
@@ -46,18 +52,43 @@ public final class TemplateSet {
   private final java.util.concurrent.ConcurrentHashMap<String, java.util.Optional<String>> files =
       new java.util.concurrent.ConcurrentHashMap<>();
 
+  /** HTML (auto-escaped) and text engines, one each per location. */
+  private static final class Engines {
+    final List<PebbleEngine> html = new ArrayList<>();
+    final List<PebbleEngine> text = new ArrayList<>();
+
+    Engines(List<Loader<?>> chains) {
+      for (Loader<?> chain : chains) {
+        html.add(new PebbleEngine.Builder().loader(chain).strictVariables(true).autoEscaping(true)
+            .defaultEscapingStrategy("html").maxRenderedSize(MAX_RENDERED_CHARS).build());
+        text.add(new PebbleEngine.Builder().loader(chain).strictVariables(true).autoEscaping(false)
+            .maxRenderedSize(MAX_RENDERED_CHARS).build());
+      }
+    }
+  }
+
   private TemplateSet(List<Loader<?>> singles, List<String> locations, List<String> parts) {
     this.singles = singles;
     this.locations = locations;
     this.parts = parts;
     for (int i = 0; i < singles.size(); i++) {
-      Loader<?> chain = i == singles.size() - 1 ? singles.get(i)
-          : new DelegatingLoader(new ArrayList<>(singles.subList(i, singles.size())));
-      html.add(new PebbleEngine.Builder().loader(chain).strictVariables(true).autoEscaping(true)
-          .defaultEscapingStrategy("html").maxRenderedSize(MAX_RENDERED_CHARS).build());
-      text.add(new PebbleEngine.Builder().loader(chain).strictVariables(true).autoEscaping(false)
-          .maxRenderedSize(MAX_RENDERED_CHARS).build());
+      chains.add(i == singles.size() - 1 ? singles.get(i)
+          : new DelegatingLoader(new ArrayList<>(singles.subList(i, singles.size()))));
     }
+  }
+
+  private PebbleEngine engine(int location, boolean escapeHtml) {
+    Engines e = engines;
+    if (e == null) {
+      synchronized (this) {
+        e = engines;
+        if (e == null) {
+          e = new Engines(chains);
+          engines = e;
+        }
+      }
+    }
+    return (escapeHtml ? e.html : e.text).get(location);
   }
 
   /**
@@ -188,7 +219,7 @@ public final class TemplateSet {
     }
     StringWriter w = new StringWriter();
     try {
-      (escapeHtml ? html : text).get(o).getTemplate(name).evaluate(w, context, locale == null ? Locale.ROOT : locale);
+      engine(o, escapeHtml).getTemplate(name).evaluate(w, context, locale == null ? Locale.ROOT : locale);
     } catch (RootAttributeNotFoundException e) {
       throw new TemplateFailure("template_error: " + name + SUFFIX + " line " + e.getLineNumber()
           + ": variable '" + e.getAttributeName() + "' is not defined");

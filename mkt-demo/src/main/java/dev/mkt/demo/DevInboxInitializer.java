@@ -26,7 +26,9 @@ public class DevInboxInitializer implements ApplicationContextInitializer<Config
         "mkt.channels.email.smtp.security", "none")));
     context.getBeanFactory().registerSingleton("devInbox", inbox);
     context.addApplicationListener(event -> {
-      if (event instanceof org.springframework.context.event.ContextClosedEvent) {
+      // Closed with the context, and when the start fails: its server threads would keep the JVM alive.
+      if (event instanceof org.springframework.context.event.ContextClosedEvent
+          || event instanceof org.springframework.boot.context.event.ApplicationFailedEvent) {
         inbox.close();
       }
     });

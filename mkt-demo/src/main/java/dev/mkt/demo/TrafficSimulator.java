@@ -79,7 +79,8 @@ public final class TrafficSimulator implements AutoCloseable {
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong viaHttp = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  /** Built on the timer thread at the first webhook, not at start-up (it loads the JDK's CA store). */
+  private HttpClient http;
   private final ObjectMapper json = new ObjectMapper();
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "demo-simulator");
@@ -259,6 +260,9 @@ public final class TrafficSimulator implements AutoCloseable {
       body = json.writeValueAsBytes(n);
       long ts = Instant.now().getEpochSecond();
       String webhookId = "msg_" + id;
+      if (http == null) {
+        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+      }
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(ingest).timeout(Duration.ofSeconds(5))
           .header("content-type", contentType).header("webhook-id", webhookId)
           .header("webhook-timestamp", Long.toString(ts)).header("webhook-signature", signer.sign(webhookId, ts, body))

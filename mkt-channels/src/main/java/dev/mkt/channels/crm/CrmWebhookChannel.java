@@ -46,16 +46,19 @@ final class CrmWebhookChannel implements Channel {
 
   private final URI url;
   private final StandardWebhooks signer;
-  private final HttpClient http;
   private final Duration timeout;
+  /**
+   * Built at the first delivery, not when the engine opens: a JDK {@code HttpClient} initialises the default
+   * {@code SSLContext} (the CA store) and starts a selector thread, which costs the application's start-up
+   * ≈ 0.1–0.3 s for a channel that may not deliver for hours.
+   */
+  private volatile HttpClient http;
   private final Clock clock;
   private final boolean includeContact;
 
-  CrmWebhookChannel(URI url, StandardWebhooks signer, HttpClient http, Duration timeout, Clock clock,
-      boolean includeContact) {
+  CrmWebhookChannel(URI url, StandardWebhooks signer, Duration timeout, Clock clock, boolean includeContact) {
     this.url = url;
     this.signer = signer;
-    this.http = http;
     this.timeout = timeout;
     this.clock = clock;
     this.includeContact = includeContact;
@@ -107,7 +110,7 @@ final class CrmWebhookChannel implements Channel {
         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
     HttpResponse<String> r;
     try {
-      r = http.send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      r = http().send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (IOException e) {
       return DeliveryResult.retryLater("webhook_unreachable: " + e);
     } catch (InterruptedException e) {
@@ -128,6 +131,20 @@ final class CrmWebhookChannel implements Channel {
           reason);
     }
     return DeliveryResult.failed(reason);
+  }
+
+  private HttpClient http() {
+    HttpClient c = http;
+    if (c == null) {
+      synchronized (this) {
+        c = http;
+        if (c == null) {
+          c = HttpClient.newBuilder().connectTimeout(timeout).build();
+          http = c;
+        }
+      }
+    }
+    return c;
   }
 
   static String messageId(String key) {

@@ -6,7 +6,6 @@ import dev.mkt.spi.Channel;
 import dev.mkt.spi.ChannelContext;
 import dev.mkt.spi.ChannelProvider;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Duration;
 
 /**
@@ -54,7 +53,6 @@ public final class CrmWebhookProvider implements ChannelProvider {
       throw ctx.invalid("secret", e.getMessage());
     }
     Duration timeout = ctx.durationProperty("timeout", Duration.ofSeconds(10));
-    return new CrmWebhookChannel(url, signer, HttpClient.newBuilder().connectTimeout(timeout).build(), timeout,
-        ctx.clock(), ctx.booleanProperty("include-contact", true));
+    return new CrmWebhookChannel(url, signer, timeout, ctx.clock(), ctx.booleanProperty("include-contact", true));
   }
 }
