@@ -75,7 +75,12 @@ public final class DemoStartup {
         cmd.addAll(Arrays.asList(v).subList(1, v.length));
         cmd.addAll(List.of("--server.port=0", "--demo.simulator.enabled=false",
             "--mkt.data-directory=" + data));
-        long ms = runOnce(cmd);
+        long ms;
+        try {
+          ms = runOnce(cmd);
+        } finally {
+          deleteTree(data);
+        }
         times.computeIfAbsent(v[0], k -> new ArrayList<>()).add(ms);
         System.out.printf("%-17s run %d: %d ms%n", v[0], i + 1, ms);
       }
@@ -103,6 +108,12 @@ public final class DemoStartup {
       if (!p.waitFor(30, TimeUnit.SECONDS)) {
         p.destroyForcibly();
       }
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
   }
 }
