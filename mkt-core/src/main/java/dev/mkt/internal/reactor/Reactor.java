@@ -75,26 +75,20 @@ public final class Reactor implements Runnable {
     while (running) {
       try {
         LogBatch batch = eventLog.read(position, batchSize);
-        if (batch.isEmpty()) {
-          // Caught up. Commit if the interval has passed, else wait for events until it does. Committing
-          // every time the reactor catches up would cost several fsyncs per small batch at a steady trickle
-          // of events, stalling the reactor (measured: saturation below 500 events/s, event-to-email).
-          long sinceCommit = System.nanoTime() - lastCommit;
-          if (committed != position && sinceCommit >= commitIntervalNanos) {
-            commit();
-            committed = position;
-            lastCommit = System.nanoTime();
-            continue;
-          }
-          long waitNanos = committed != position ? commitIntervalNanos - sinceCommit : IDLE_WAIT_NANOS;
-          eventLog.awaitReadable(position, Duration.ofNanos(Math.max(1, Math.min(waitNanos, IDLE_WAIT_NANOS))));
-          continue;
+        if (!batch.isEmpty()) {
+          processBatch(batch);
         }
-        processBatch(batch);
-        if (System.nanoTime() - lastCommit >= commitIntervalNanos) {
+        // Commit once the interval has passed, busy or caught up. Committing every time the reactor caught up
+        // cost several fsyncs per small batch at a steady trickle of events, stalling the reactor (measured:
+        // saturation below 500 events/s, event-to-email). Caught up and not due: wait for events until it is.
+        long sinceCommit = System.nanoTime() - lastCommit;
+        if (committed != position && sinceCommit >= commitIntervalNanos) {
           commit();
           committed = position;
           lastCommit = System.nanoTime();
+        } else if (batch.isEmpty()) {
+          long waitNanos = committed != position ? commitIntervalNanos - sinceCommit : IDLE_WAIT_NANOS;
+          eventLog.awaitReadable(position, Duration.ofNanos(Math.min(waitNanos, IDLE_WAIT_NANOS)));
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
