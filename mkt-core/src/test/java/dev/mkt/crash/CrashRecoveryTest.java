@@ -9,6 +9,7 @@ import dev.mkt.TrackResult;
 import dev.mkt.spi.EventLog;
 import dev.mkt.spi.LogBatch;
 import dev.mkt.spi.LogRecord;
+import dev.mkt.test.ChildJvm;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
@@ -50,7 +51,7 @@ class CrashRecoveryTest {
     int injected = 0;
     for (int round = 0; round < ROUNDS; round++) {
       Set<String> unexpected = ConcurrentHashMap.newKeySet();
-      Process child = startChild(next);
+      Process child = ChildJvm.start("warn", CrashAppender.class, dir.toString(), Integer.toString(next));
       BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
       assertThat(out.readLine()).isEqualTo("READY");
       Thread reader = new Thread(() -> {
@@ -70,7 +71,7 @@ class CrashRecoveryTest {
       });
       reader.start();
       Thread.sleep(100 + random.nextInt(600));
-      new ProcessBuilder("kill", "-9", Long.toString(child.pid())).inheritIO().start().waitFor();
+      ChildJvm.kill9(child);
       assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
       reader.join(10_000);
       assertThat(unexpected).as("child saw a non-accepted result").isEmpty();
@@ -142,15 +143,5 @@ class CrashRecoveryTest {
     try (var s = Files.list(dir.resolve("log").resolve("segments"))) {
       return s.filter(p -> p.toString().endsWith(".seg")).sorted().reduce((a, b) -> b).orElseThrow();
     }
-  }
-
-  private Process startChild(int next) throws Exception {
-    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", cp,
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", CrashAppender.class.getName(), dir.toString(),
-        Integer.toString(next))
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
   }
 }

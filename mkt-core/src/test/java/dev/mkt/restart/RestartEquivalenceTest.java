@@ -7,6 +7,7 @@ import dev.mkt.Marketing;
 import dev.mkt.MarketingEvent;
 import dev.mkt.spi.Outbox;
 import dev.mkt.spi.RuleEngine;
+import dev.mkt.test.ChildJvm;
 import dev.mkt.test.MutableClock;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -100,13 +101,13 @@ class RestartEquivalenceTest {
     int kills = 0;
     boolean done = false;
     for (int attempt = 0; attempt < 60 && !done; attempt++) {
-      Process child = startChild(crashed);
+      Process child = ChildJvm.start("warn", ReactorChild.class, crashed.toString());
       BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
       assertThat(out.readLine()).isEqualTo("READY");
       if (kills < 12) {
         Thread.sleep(40 + r.nextInt(120));
         if (child.isAlive()) {
-          new ProcessBuilder("kill", "-9", Long.toString(child.pid())).start().waitFor();
+          ChildJvm.kill9(child);
           kills++;
         }
         child.waitFor(30, TimeUnit.SECONDS);
@@ -127,13 +128,5 @@ class RestartEquivalenceTest {
     assertThat(expected.values()).anyMatch(j -> j.contains("pro_tip_v1")).anyMatch(j -> j.contains("winback"))
         .anyMatch(j -> j.contains("retention_review")).anyMatch(j -> j.contains("welcome_day5"))
         .anyMatch(j -> j.contains(".new@example.com"));
-  }
-
-  private Process startChild(Path dir) throws Exception {
-    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", cp,
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", ReactorChild.class.getName(), dir.toString())
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
   }
 }

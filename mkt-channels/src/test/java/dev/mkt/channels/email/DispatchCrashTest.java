@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import dev.mkt.test.ChildJvm;
 import jakarta.mail.internet.MimeMessage;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -50,7 +51,8 @@ class DispatchCrashTest {
     List<Integer> receivedAtKill = new ArrayList<>();
     boolean done = false;
     for (int attempt = 0; attempt < 40 && !done; attempt++) {
-      Process child = startChild(port);
+      Process child = ChildJvm.start("error", DispatchCrashChild.class, dir.toString(), Integer.toString(port),
+          Integer.toString(EMAILS));
       BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
       assertThat(out.readLine()).isEqualTo("READY");
       if (kills < KILLS) {
@@ -62,7 +64,7 @@ class DispatchCrashTest {
         }
         Thread.sleep(r.nextInt(60));
         if (child.isAlive()) {
-          new ProcessBuilder("kill", "-9", Long.toString(child.pid())).start().waitFor();
+          ChildJvm.kill9(child);
           kills++;
           receivedAtKill.add(smtp.getReceivedMessages().length);
         }
@@ -94,14 +96,5 @@ class DispatchCrashTest {
     }
     assertThat(duplicates).as("resent only if accepted but not yet journaled as SENT when killed")
         .isLessThanOrEqualTo(kills * DispatchCrashChild.CONCURRENCY);
-  }
-
-  private Process startChild(int port) throws Exception {
-    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", cp,
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=error", DispatchCrashChild.class.getName(), dir.toString(),
-        Integer.toString(port), Integer.toString(EMAILS))
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
   }
 }
