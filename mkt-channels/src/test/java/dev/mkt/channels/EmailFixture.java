@@ -12,11 +12,15 @@ import dev.mkt.OutboxEntry;
 import dev.mkt.UnsubscribeTokens;
 import dev.mkt.test.MutableClock;
 import dev.mkt.spi.RuleEngine;
+import dev.mkt.rules.DrlRuleEngine;
+import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
@@ -33,6 +37,7 @@ public final class EmailFixture implements AutoCloseable {
   public int smtpPort;
   public Marketing mkt;
   private int events;
+  private DrlRuleEngine seedRules;
 
   public EmailFixture(Path dir) {
     this.dir = dir;
@@ -106,6 +111,32 @@ public final class EmailFixture implements AutoCloseable {
     return smtp.getReceivedMessages();
   }
 
+  /** Reads one thing (a header, the subject) from each received message, in arrival order. */
+  public <T> List<T> received(MessageReader<T> read) {
+    List<T> out = new ArrayList<>();
+    for (MimeMessage m : received()) {
+      try {
+        out.add(read.apply(m));
+      } catch (MessagingException e) {
+        throw new AssertionError(e);
+      }
+    }
+    return out;
+  }
+
+  /** {@link #received(MessageReader)}'s reader: jakarta-mail's getters throw checked exceptions. */
+  @FunctionalInterface
+  public interface MessageReader<T> {
+    T apply(MimeMessage m) throws MessagingException;
+  }
+
+  /** Starts the engine on the shipped seed rules (mkt-rules' DRL); the fixture closes them. */
+  public DrlRuleEngine startWithSeedRules() {
+    seedRules = DrlRuleEngine.builder().seedRules(true).build();
+    start(seedRules);
+    return seedRules;
+  }
+
   @Override
   public void close() {
     if (mkt != null) {
@@ -113,6 +144,9 @@ public final class EmailFixture implements AutoCloseable {
     }
     if (smtp != null) {
       smtp.stop();
+    }
+    if (seedRules != null) {
+      seedRules.close();
     }
   }
 }

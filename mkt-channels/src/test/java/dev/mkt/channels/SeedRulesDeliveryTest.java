@@ -10,7 +10,6 @@ import dev.mkt.rules.DrlRuleEngine;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,24 +28,16 @@ class SeedRulesDeliveryTest {
   @BeforeEach
   void setUp() {
     f = new EmailFixture(dir);
-    rules = DrlRuleEngine.builder().seedRules(true).build();
-    f.start(rules);
+    rules = f.startWithSeedRules();
   }
 
   @AfterEach
   void tearDown() {
     f.close();
-    rules.close();
   }
 
   private List<String> subjects() {
-    return Arrays.stream(f.received()).map(m -> {
-      try {
-        return m.getSubject();
-      } catch (Exception e) {
-        throw new AssertionError(e);
-      }
-    }).toList();
+    return f.received(MimeMessage::getSubject);
   }
 
   @Test

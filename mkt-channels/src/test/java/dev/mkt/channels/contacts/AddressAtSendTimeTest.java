@@ -6,12 +6,10 @@ import dev.mkt.EventTypes;
 import dev.mkt.OutboxEntry;
 import dev.mkt.OutboxState;
 import dev.mkt.channels.EmailFixture;
-import dev.mkt.rules.DrlRuleEngine;
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -29,29 +27,20 @@ class AddressAtSendTimeTest {
 
   @TempDir Path dir;
   EmailFixture f;
-  DrlRuleEngine rules;
 
   @BeforeEach
   void setUp() {
     f = new EmailFixture(dir);
-    rules = DrlRuleEngine.builder().seedRules(true).build();
-    f.start(rules);
+    f.startWithSeedRules();
   }
 
   @AfterEach
   void tearDown() {
     f.close();
-    rules.close();
   }
 
   private List<String> recipients() {
-    return Arrays.stream(f.received()).map(m -> {
-      try {
-        return m.getRecipients(Message.RecipientType.TO)[0].toString();
-      } catch (Exception e) {
-        throw new AssertionError(e);
-      }
-    }).toList();
+    return f.received(m -> m.getRecipients(Message.RecipientType.TO)[0].toString());
   }
 
   @Test
