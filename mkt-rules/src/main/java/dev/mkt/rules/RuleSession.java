@@ -45,9 +45,6 @@ final class RuleSession {
   private final Actions actions = new Actions();
   private final FireCounter counter = new FireCounter();
   private final boolean declaresActions;
-  private final boolean needsEvent;
-  private final boolean needsContact;
-  private final boolean needsActivity;
   private final KieSessionConfiguration sessionConfig;
   /** Per event type: what to insert for the rules that can fire for it ({@code null}: gating is off). */
   private final Map<String, Needs> needsByType;
@@ -57,6 +54,17 @@ final class RuleSession {
 
   /** Which facts to insert for an event type; {@code none()}: no rule can fire, skip the session. */
   record Needs(boolean event, boolean contact, boolean activity) {
+    /** What patterns of these classes can match (Object.class: anything). */
+    static Needs of(List<Class<?>> patternTypes) {
+      return new Needs(matches(patternTypes, Event.class), matches(patternTypes, Contact.class),
+          patternTypes.stream().anyMatch(c -> c.isAssignableFrom(Activity.class)
+              || Activity.class.isAssignableFrom(c)));
+    }
+
+    Needs and(Needs o) {
+      return new Needs(event && o.event, contact && o.contact, activity && o.activity);
+    }
+
     boolean none() {
       return !event && !contact && !activity;
     }
@@ -81,21 +89,18 @@ final class RuleSession {
         patternTypes.add(Object.class); // be safe with anything else
       }
     }
-    this.needsEvent = matches(patternTypes, Event.class);
-    this.needsContact = matches(patternTypes, Contact.class);
-    this.needsActivity = patternTypes.stream().anyMatch(c -> c.isAssignableFrom(Activity.class)
-        || Activity.class.isAssignableFrom(c));
+    Needs network = Needs.of(patternTypes);
     TypeGate gate = TypeGate.of(kieBase);
     if (gate == null) {
       this.needsByType = null;
-      this.needsOtherTypes = new Needs(needsEvent, needsContact, needsActivity);
+      this.needsOtherTypes = network;
     } else {
       Map<String, Needs> byType = new HashMap<>();
       for (String type : gate.gated.keySet()) {
-        byType.put(type, gate.needs(type, consequencesMayInsert, needsEvent, needsContact, needsActivity));
+        byType.put(type, gate.needs(type, consequencesMayInsert, network));
       }
       this.needsByType = Map.copyOf(byType);
-      this.needsOtherTypes = gate.needs(null, consequencesMayInsert, needsEvent, needsContact, needsActivity);
+      this.needsOtherTypes = gate.needs(null, consequencesMayInsert, network);
     }
     this.sessionConfig = KieServices.get().newKieSessionConfiguration();
     // The engine serialises calls; Drools need not guard the session against concurrent use.
@@ -254,7 +259,8 @@ final class RuleSession {
       return g.gated.isEmpty() ? null : g;
     }
 
-    Needs needs(String type, boolean consequencesMayInsert, boolean event, boolean contact, boolean activity) {
+    /** What to insert for {@code type} ({@code null}: a type no rule names), within what the network matches. */
+    Needs needs(String type, boolean consequencesMayInsert, Needs network) {
       List<Class<?>> uses = new java.util.ArrayList<>(ungated);
       List<Class<?>> own = type == null ? null : gated.get(type);
       if (own != null) {
@@ -266,8 +272,7 @@ final class RuleSession {
       if (consequencesMayInsert) {
         uses = all; // an inserted fact may wake a rule gated to another type; give it what it needs
       }
-      return new Needs(event && matches(uses, Event.class), contact && matches(uses, Contact.class),
-          activity && (matches(uses, Activity.class) || uses.stream().anyMatch(Activity.class::isAssignableFrom)));
+      return network.and(Needs.of(uses));
     }
 
     /** The type of a top-level, positive, plain {@code Event(type == "x")} pattern, or {@code null}. */
