@@ -31,17 +31,19 @@ public final class ActivityView implements Activity {
 
   @Override
   public int count(String type, Duration window) {
-    TimestampRing r = ringOrFail(type);
-    return r == null ? 0 : r.count(now, window.toMillis(), false, 0);
+    return count(type, window.toMillis());
   }
 
   // The String forms are what DRL constraints call (count("feature_usage", "24h") > 5), for every event that
   // reaches the pattern: parse each window text once (a constraint passes the same literal instance each time).
   @Override
   public int count(String type, String window) {
-    long millis = windowMillis(window);
+    return count(type, windowMillis(window));
+  }
+
+  private int count(String type, long windowMillis) {
     TimestampRing r = ringOrFail(type);
-    return r == null ? 0 : r.count(now, millis, false, 0);
+    return r == null ? 0 : r.count(now, windowMillis, false, 0);
   }
 
   @Override
@@ -118,23 +120,21 @@ public final class ActivityView implements Activity {
 
   @Override
   public Optional<Object> previous(String type, String field) {
-    ValueHistory h = historyOrFail(type, field);
-    if (h == null) {
-      return Optional.empty();
-    }
-    Object v = h.newest(event.type().equals(type) ? 1 : 0);
+    Object v = previousValue(type, field);
     return v == ValueHistory.ABSENT ? Optional.empty() : Optional.of(v);
   }
 
   @Override
   public double previousNumber(String type, String field, double ifAbsent) {
     // What DRL constraints call for every event that reaches the pattern: no Optional on this path.
-    ValueHistory h = historyOrFail(type, field);
-    if (h == null) {
-      return ifAbsent;
-    }
-    Object v = h.newest(event.type().equals(type) ? 1 : 0);
+    Object v = previousValue(type, field);
     return v instanceof Number ? ((Number) v).doubleValue() : ifAbsent;
+  }
+
+  /** The value before the current event's (the newest if this event is of another type), or ABSENT. */
+  private Object previousValue(String type, String field) {
+    ValueHistory h = historyOrFail(type, field);
+    return h == null ? ValueHistory.ABSENT : h.newest(event.type().equals(type) ? 1 : 0);
   }
 
   @Override
