@@ -44,7 +44,7 @@ public final class TemplateSet {
    * that templates exist (the loaders), and building four engines (HTML and text, per channel) costs the
    * application's start-up a noticeable share of the engine's open.
    */
-  private volatile Engines engines;
+  private final Lazy<Engines> engines = new Lazy<>(() -> new Engines(chains));
   private final List<String> locations;
   private final List<String> parts;
   /** Resolution results (owner location, file per locale): resource lookups in jars are slow and serialized. */
@@ -78,16 +78,7 @@ public final class TemplateSet {
   }
 
   private PebbleEngine engine(int location, boolean escapeHtml) {
-    Engines e = engines;
-    if (e == null) {
-      synchronized (this) {
-        e = engines;
-        if (e == null) {
-          e = new Engines(chains);
-          engines = e;
-        }
-      }
-    }
+    Engines e = engines.get();
     return (escapeHtml ? e.html : e.text).get(location);
   }
 

@@ -1,12 +1,12 @@
 package dev.mkt.channels.crm;
 
-import dev.mkt.StandardWebhooks;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mkt.Action;
 import dev.mkt.ActionType;
 import dev.mkt.Contact;
+import dev.mkt.StandardWebhooks;
+import dev.mkt.channels.Lazy;
 import dev.mkt.channels.Redaction;
 import dev.mkt.channels.RetryAfter;
 import dev.mkt.spi.Channel;
@@ -52,7 +52,7 @@ final class CrmWebhookChannel implements Channel {
    * {@code SSLContext} (the CA store) and starts a selector thread, which costs the application's start-up
    * ≈ 0.1–0.3 s for a channel that may not deliver for hours.
    */
-  private volatile HttpClient http;
+  private final Lazy<HttpClient> http;
   private final Clock clock;
   private final boolean includeContact;
 
@@ -60,6 +60,7 @@ final class CrmWebhookChannel implements Channel {
     this.url = url;
     this.signer = signer;
     this.timeout = timeout;
+    this.http = new Lazy<>(() -> HttpClient.newBuilder().connectTimeout(timeout).build());
     this.clock = clock;
     this.includeContact = includeContact;
   }
@@ -110,7 +111,7 @@ final class CrmWebhookChannel implements Channel {
         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
     HttpResponse<String> r;
     try {
-      r = http().send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      r = http.get().send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (IOException e) {
       return DeliveryResult.retryLater("webhook_unreachable: " + e);
     } catch (InterruptedException e) {
@@ -131,20 +132,6 @@ final class CrmWebhookChannel implements Channel {
           reason);
     }
     return DeliveryResult.failed(reason);
-  }
-
-  private HttpClient http() {
-    HttpClient c = http;
-    if (c == null) {
-      synchronized (this) {
-        c = http;
-        if (c == null) {
-          c = HttpClient.newBuilder().connectTimeout(timeout).build();
-          http = c;
-        }
-      }
-    }
-    return c;
   }
 
   static String messageId(String key) {
